@@ -1,0 +1,4 @@
+export * from "./claims.js";
+export * from "./error-codes.js";
+export * from "./hcaptcha-test-keys.js";
+export * from "./params.js";

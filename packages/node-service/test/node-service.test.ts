@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import {
+  ConfigError,
+  originsFromEnv,
+  portFromEnv,
+  positiveIntFromEnv,
+  runService,
+  urlFromEnv,
+} from "../src/index.js";
+
+describe("settings from env", () => {
+  it("reads ports and falls back when unset", () => {
+    expect(portFromEnv({}, "P", 8001)).toBe(8001);
+    expect(portFromEnv({ P: "9000" }, "P", 8001)).toBe(9000);
+    expect(() => portFromEnv({ P: "80a" }, "P", 1)).toThrow(ConfigError);
+    expect(() => portFromEnv({ P: "70000" }, "P", 1)).toThrow(/P must be a port/);
+  });
+
+  it("reads positive integers, URLs and origins with errors naming the variable", () => {
+    expect(positiveIntFromEnv({ T: "250" }, "T", 5)).toBe(250);
+    expect(() => positiveIntFromEnv({ T: "0" }, "T", 5)).toThrow(/T must be a positive/);
+    expect(urlFromEnv({}, "U", "http://127.0.0.1:8003/x")).toBe("http://127.0.0.1:8003/x");
+    expect(() => urlFromEnv({ U: "ftp://x" }, "U", "http://a")).toThrow(/U must be an http/);
+    expect(originsFromEnv({ O: "http://a:1, https://b.example" }, "O", [])).toEqual([
+      "http://a:1",
+      "https://b.example",
+    ]);
+    expect(() => originsFromEnv({ O: "http://a/path" }, "O", [])).toThrow(/bare origins/);
+  });
+});
+
+describe("runService", () => {
+  it("serves on a free port and closes", async () => {
+    const service = await runService({
+      name: "test",
+      fetch: () => new Response("pong"),
+      port: 0,
+      handleSignals: false,
+    });
+    expect(service.port).toBeGreaterThan(0);
+    expect(await (await fetch(`${service.url}/ping`)).text()).toBe("pong");
+    await service.close();
+    await expect(fetch(`${service.url}/ping`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SECRET_BASE64, signToken } from "./helpers.js";
+
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+/** Only PATH from the parent, so an APPROOV_SECRET set in the shell cannot leak in. */
+function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? "", ...extra };
+}
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runToExit(env: NodeJS.ProcessEnv): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill("SIGTERM");
+});
+
+describe("node dist/main.js", () => {
+  beforeAll(() => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the build first`);
+  });
+
+  it("exits 1 naming APPROOV_SECRET when it is not set", async () => {
+    const result = await runToExit(baseEnv({ SHAPES_PORT: "0" }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/APPROOV_SECRET/);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stdout).not.toMatch(/listening/);
+  });
+
+  it("exits 1 for an invalid APPROOV_SECRET without printing its value", async () => {
+    const value = "dGhpcy1pcy10b28tc2hvcnQ=";
+    const result = await runToExit(baseEnv({ SHAPES_PORT: "0", APPROOV_SECRET: value }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/APPROOV_SECRET is invalid/);
+    expect(result.stderr + result.stdout).not.toContain(value);
+  });
+
+  it("serves over a real socket with a valid secret", async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: baseEnv({ SHAPES_PORT: "0", APPROOV_SECRET: SECRET_BASE64 }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    running.push(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout?.on("data", (chunk) => {
+        out += chunk;
+        const match = /shapes-api listening on (http:\/\/\S+)/.exec(out);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const health = await fetch(`${url}/healthz`);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const shapes = await fetch(`${url}/v2/shapes`, {
+      headers: { "Approov-Token": await signToken() },
+    });
+    expect(shapes.status).toBe(200);
+    expect(((await shapes.json()) as { status: string }).status).toMatch(
+      /^(Circle|Rectangle|Square|Triangle) \(approoved\)$/,
+    );
+    const refused = await fetch(`${url}/v2/shapes`);
+    expect(refused.status).toBe(400);
+
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});

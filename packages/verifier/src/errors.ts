@@ -1,0 +1,44 @@
+/**
+ * Why a token was refused. Stable strings: apps, logs and tests switch on them.
+ * Every HTTP answer for them is the same 401, so the client learns nothing from the code.
+ */
+export const APPROOV_TOKEN_ERROR_CODES = {
+  missing: "no Approov token was given",
+  malformed: "the Approov token is not a well-formed JWT",
+  "bad-signature": "the Approov token signature does not verify with the account secret",
+  "bad-algorithm": "the Approov token is not signed with HS256",
+  expired: "the Approov token has expired",
+  "not-yet-valid": "the Approov token is not valid yet (nbf or iat in the future)",
+  "missing-exp": "the Approov token has no exp claim",
+  "bad-claims": "the Approov token claims have the wrong types",
+} as const;
+
+export type ApproovTokenErrorCode = keyof typeof APPROOV_TOKEN_ERROR_CODES;
+
+/** A token was refused. The message is fixed per code and never contains the token. */
+export class ApproovTokenError extends Error {
+  override name = "ApproovTokenError";
+  readonly code: ApproovTokenErrorCode;
+
+  constructor(code: ApproovTokenErrorCode) {
+    super(APPROOV_TOKEN_ERROR_CODES[code]);
+    this.code = code;
+  }
+}
+
+export type ApproovConfigErrorCode =
+  | "secret-missing"
+  | "secret-not-base64"
+  | "secret-too-short"
+  | "bad-option";
+
+/** The verifier was set up wrongly (bad secret or option). Messages never contain the secret. */
+export class ApproovConfigError extends Error {
+  override name = "ApproovConfigError";
+  readonly code: ApproovConfigErrorCode;
+
+  constructor(code: ApproovConfigErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

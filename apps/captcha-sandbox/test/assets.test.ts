@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app.js";
+import { loadBrowserAssets } from "../src/browser-assets.js";
+
+describe("browser files", () => {
+  it("serves api.js as JavaScript with CORS * and no-store", async () => {
+    const answer = await createApp().request("/1/api.js?render=explicit&onload=cb", {
+      headers: { Origin: "http://localhost:8000" },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("application/javascript; charset=utf-8");
+    expect(answer.headers.get("access-control-allow-origin")).toBe("*");
+    expect(answer.headers.get("cache-control")).toBe("no-store");
+    const source = await answer.text();
+    expect(source).toBe(loadBrowserAssets().apiJs);
+    expect(source).toContain("window.hcaptcha =");
+  });
+
+  it("serves the checkbox iframe with a CSP that allows only its own script", async () => {
+    const app = createApp();
+    const page = await app.request("/1/checkbox.html?sitekey=k&id=1&origin=http%3A%2F%2Fa");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain("I am human");
+    expect(html).toContain("hCaptcha sandbox");
+    expect(html).toContain('<script src="/1/checkbox.js"></script>');
+    const script = await app.request("/1/checkbox.js");
+    expect(script.headers.get("content-type")).toBe("application/javascript; charset=utf-8");
+    expect(await script.text()).toContain("postMessage");
+  });
+
+  it("answers /healthz and a JSON 404 elsewhere", async () => {
+    const app = createApp();
+    const health = await app.request("/healthz");
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const missing = await app.request("/1/nothing");
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: "not-found" });
+  });
+
+  it("is valid script that parses", () => {
+    const { apiJs, checkboxJs } = loadBrowserAssets();
+    expect(() => new Function(apiJs)).not.toThrow();
+    expect(() => new Function(checkboxJs)).not.toThrow();
+  });
+});

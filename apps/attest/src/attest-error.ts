@@ -1,0 +1,53 @@
+import { STATUS_CODES } from "node:http";
+import type { ApproovErrorBody, ErrorCode } from "@shapes/protocol";
+
+export type ErrorStatus = 400 | 413 | 502;
+
+/**
+ * A request the service answers with an error body instead of a token. Carries
+ * every problem found (`errors`: code -> detail) and the HTTP status to use.
+ */
+export class AttestError extends Error {
+  override name = "AttestError";
+  constructor(
+    readonly status: ErrorStatus,
+    readonly errors: Partial<Record<ErrorCode, string>>,
+  ) {
+    super(Object.keys(errors).join(", "));
+  }
+
+  static single(status: ErrorStatus, code: ErrorCode, detail = ""): AttestError {
+    return new AttestError(status, { [code]: detail });
+  }
+
+  get codes(): ErrorCode[] {
+    return Object.keys(this.errors) as ErrorCode[];
+  }
+
+  toBody(): ApproovErrorBody {
+    return { message: STATUS_CODES[this.status] ?? "Error", errors: this.errors };
+  }
+}
+
+/** Collects validation problems so one answer reports them all. */
+export class ErrorCollector {
+  readonly errors: Partial<Record<ErrorCode, string>> = {};
+
+  add(code: ErrorCode, detail = ""): void {
+    // The first detail for a code is kept; later ones add nothing the client needs.
+    if (!(code in this.errors)) this.errors[code] = detail;
+  }
+
+  get empty(): boolean {
+    return Object.keys(this.errors).length === 0;
+  }
+
+  has(code: ErrorCode): boolean {
+    return code in this.errors;
+  }
+
+  /** Throws a 400 with everything collected, if anything was. */
+  throwIfAny(): void {
+    if (!this.empty) throw new AttestError(400, { ...this.errors });
+  }
+}

@@ -1,0 +1,50 @@
+import type { HcaptchaSiteConfig } from "./account.js";
+import type { SiteverifyResult } from "./hcaptcha-siteverify.js";
+import { listForDetail } from "./list-for-detail.js";
+import { UpstreamCheckError } from "./upstream-check-error.js";
+
+/**
+ * siteverify codes that blame our request or configuration (the site's secret),
+ * not the user's token: an error for the operator rather than a failed check.
+ */
+const CONFIG_ERROR_CODES = new Set([
+  "missing-input-secret",
+  "invalid-input-secret",
+  "sitekey-secret-mismatch",
+  "bad-request",
+  "not-using-dummy-passcode",
+]);
+
+export type HcaptchaDecision = { passed: true } | { passed: false; reason: string };
+
+/**
+ * Applies the site's rules to a siteverify answer. A passed check needs success,
+ * an allowed hostname (when domains are configured) and enough humanity: hCaptcha's
+ * `score` is a risk score (higher = more bot-like) while the configured minScore is a
+ * probability of being human, hence `1 - score`. A result without a score cannot
+ * meet a non-zero minimum.
+ */
+export function decideHcaptcha(
+  result: SiteverifyResult,
+  site: HcaptchaSiteConfig,
+): HcaptchaDecision {
+  if (!result.success) {
+    const configCodes = result.errorCodes.filter((code) => CONFIG_ERROR_CODES.has(code));
+    if (configCodes.length > 0) {
+      throw new UpstreamCheckError("hcap-token-check", `siteverify: ${listForDetail(configCodes)}`);
+    }
+    const codes = result.errorCodes.length > 0 ? ` (${listForDetail(result.errorCodes)})` : "";
+    return { passed: false, reason: `hcaptcha success=false${codes}` };
+  }
+  if (site.domains.length > 0) {
+    const hostname = result.hostname?.toLowerCase();
+    if (hostname === undefined || !site.domains.includes(hostname)) {
+      return { passed: false, reason: "hostname not allowed" };
+    }
+  }
+  if (site.minScore > 0) {
+    if (result.score === undefined) return { passed: false, reason: "min score (no score)" };
+    if (1 - result.score < site.minScore) return { passed: false, reason: "min score" };
+  }
+  return { passed: true };
+}

@@ -1,0 +1,24 @@
+import { ConfigError, portFromEnv, runService } from "@shapes/node-service";
+import { dataDirFromEnv, loadOrCreateAccount } from "./account-store.js";
+import { AccountFileError } from "./account-validate.js";
+import { createApp } from "./app.js";
+import { settingsFromEnv } from "./settings.js";
+
+try {
+  const settings = settingsFromEnv(process.env);
+  const port = portFromEnv(process.env, "ATTEST_PORT", 8001);
+  const { account } = await loadOrCreateAccount(dataDirFromEnv(process.env));
+  const app = createApp({ account, settings });
+  await runService({
+    name: "attest",
+    fetch: app.fetch,
+    port,
+    hostname: process.env.HOST || "127.0.0.1",
+  });
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof AccountFileError) {
+    console.error(`attest: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import { type RunningService, runService } from "@shapes/node-service";
+import { decodeJwt, jwtVerify } from "jose";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createDefaultAccount } from "../src/account.js";
+import { createApp } from "../src/app.js";
+import { DEFAULT_SETTINGS } from "../src/settings.js";
+import { type RunningSandbox, startSandbox } from "./helpers/start-sandbox.js";
+
+const SITE_KEY = "5eC7e7a1-0000-4000-8000-00000000beef";
+const SITE_SECRET = `0x${randomBytes(20).toString("hex")}`;
+
+let sandbox: RunningSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox?.stop());
+
+describe("secrets never reach responses or log lines", () => {
+  let service: RunningService | undefined;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await service?.close();
+  });
+
+  it("a full flow over a real socket, with the default stdout decision log", async () => {
+    const account = createDefaultAccount();
+    account.hcaptcha.sites[SITE_KEY] = {
+      secret: SITE_SECRET,
+      domains: [],
+      minScore: 0,
+      includeIP: true,
+      embedResult: false,
+      maxResultLifetimeSeconds: 0,
+      rateLimit: 0,
+    };
+    const app = createApp({
+      account,
+      settings: { ...DEFAULT_SETTINGS, hcaptchaSiteverifyUrl: sandbox.siteverifyUrl },
+    });
+    service = await runService({
+      name: "attest-test",
+      fetch: app.fetch,
+      port: 0,
+      handleSignals: false,
+    });
+
+    // Captured only after startup, so only request handling is in it.
+    let stdout = "";
+    vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string | Uint8Array) => {
+      stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+      return true;
+    }) as typeof process.stdout.write);
+
+    const { response: hcaptchaToken } = await sandbox.execute(SITE_KEY);
+    const attest = (token: string) =>
+      fetch(`${service?.url}/attest`, {
+        method: "POST",
+        body: new URLSearchParams({
+          api: "localhost",
+          "approov-site-key": account.siteKey,
+          "hcaptcha-site-key": SITE_KEY,
+          "hcaptcha-token": token,
+        }),
+      });
+    const validRes = await attest(hcaptchaToken);
+    const valid = await validRes.text();
+    const invalidRes = await attest(hcaptchaToken); // single use: now a failed check
+    const invalid = await invalidRes.text();
+    const errorRes = await fetch(`${service.url}/attest`, { method: "POST", body: "x=1" });
+    const errorText = await errorRes.text();
+    vi.restoreAllMocks();
+
+    expect(validRes.status).toBe(200);
+    const { payload } = await jwtVerify(valid, Buffer.from(account.secret, "base64"));
+    expect(payload.ip).toBe("127.0.0.1");
+    expect(invalidRes.status).toBe(200);
+    expect(errorRes.status).toBe(400);
+
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.outcome)).toEqual(["valid", "invalid", "error"]);
+    expect(lines[0].arc).toBe(payload.arc);
+    expect(lines[1].arc).toBe(decodeJwt(invalid).arc);
+    for (const secret of [account.secret, SITE_SECRET, valid, invalid, hcaptchaToken]) {
+      expect(stdout).not.toContain(secret);
+    }
+    const answers = [
+      errorText,
+      JSON.stringify(decodeJwt(valid)),
+      JSON.stringify(decodeJwt(invalid)),
+    ];
+    for (const answer of answers) {
+      for (const secret of [account.secret, SITE_SECRET, hcaptchaToken]) {
+        expect(answer).not.toContain(secret);
+      }
+    }
+  });
+});

@@ -2,9 +2,10 @@ import { expect, test } from "@playwright/test";
 
 test("home page offers the variants and opens the unprotected app", async ({ page }) => {
   await page.goto("/");
-  await expect(page.getByRole("link", { name: /unprotected/i })).toBeVisible();
-  await expect(page.getByRole("link", { name: /approov hcaptcha protected/i })).toBeVisible();
-  await page.getByRole("link", { name: /unprotected/i }).click();
+  const card = page.getByRole("main");
+  await expect(card.getByRole("link", { name: /unprotected/i })).toBeVisible();
+  await expect(card.getByRole("link", { name: /approov hcaptcha protected/i })).toBeVisible();
+  await card.getByRole("link", { name: /unprotected/i }).click();
   await expect(page).toHaveURL(/\/unprotected\/$/);
   await expect(page.locator("#hello-button")).toBeVisible();
 });

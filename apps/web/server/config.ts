@@ -1,0 +1,80 @@
+import { fileURLToPath } from "node:url";
+import { ConfigError, portFromEnv, urlFromEnv } from "@shapes/node-service";
+import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
+
+type Env = Record<string, string | undefined>;
+
+/** Everything the web server needs, read once from the environment. */
+export interface WebConfig {
+  port: number;
+  hostname: string;
+  /** The `api` the page sends to attest, e.g. "localhost" or "shapes.approov.io". */
+  apiDomain: string;
+  /** Base URL of the Shapes API, no trailing slash, e.g. "http://localhost:8002". */
+  apiBaseUrl: string;
+  /** Full URL the protected page posts to, e.g. "http://localhost:8001/attest". */
+  attestUrl: string;
+  /** Fills `___APPROOV_SITE_KEY___`; undefined leaves the placeholder alone. */
+  approovSiteKey: string | undefined;
+  /** Fills `___HCAPTCHA_SITE_KEY___`. */
+  hcaptchaSiteKey: string;
+  /** Replaces `https://hcaptcha.com/1/api.js` in the pages; undefined keeps the real hCaptcha. */
+  hcaptchaJsUrl: string | undefined;
+  /** The Vite build output the server serves (and nothing outside it). */
+  distDir: string;
+}
+
+// Same place from server/*.ts (tests, tsx) and from the built dist-server/*.js.
+const DEFAULT_DIST_DIR = fileURLToPath(new URL("../dist/", import.meta.url));
+
+// Site keys end up inside HTML attributes and JS string literals: allow only key characters.
+const SITE_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+const API_DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})*(?::\\d{1,5})?$`);
+
+export function readWebConfig(env: Env): WebConfig {
+  return {
+    port: portFromEnv(env, "WEB_PORT", 8000),
+    hostname: env.HOST || "127.0.0.1",
+    apiDomain: apiDomainFromEnv(env),
+    apiBaseUrl: withoutTrailingSlash(urlFromEnv(env, "SHAPES_API_URL", "http://localhost:8002")),
+    attestUrl: `${withoutTrailingSlash(urlFromEnv(env, "ATTEST_URL", "http://localhost:8001"))}/attest`,
+    approovSiteKey: siteKeyFromEnv(env, "APPROOV_SITE_KEY", undefined),
+    hcaptchaSiteKey:
+      siteKeyFromEnv(env, "HCAPTCHA_SITE_KEY", HCAPTCHA_TEST_KEYS.publisher.siteKey) ??
+      HCAPTCHA_TEST_KEYS.publisher.siteKey,
+    hcaptchaJsUrl: hcaptchaJsUrlFromEnv(env),
+    distDir: DEFAULT_DIST_DIR,
+  };
+}
+
+function apiDomainFromEnv(env: Env): string {
+  const raw = env.API_DOMAIN || "localhost";
+  if (!API_DOMAIN.test(raw)) {
+    throw new ConfigError(
+      `API_DOMAIN must be a host name like shapes.example.com (no scheme, no path), got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
+function siteKeyFromEnv(env: Env, name: string, fallback: string | undefined) {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!SITE_KEY.test(raw)) {
+    throw new ConfigError(`${name} must be a site key (letters, digits, "-", "_", ".", ":")`);
+  }
+  return raw;
+}
+
+/** Unset: the local sandbox; empty: the real hCaptcha (the pages keep their URL). */
+function hcaptchaJsUrlFromEnv(env: Env): string | undefined {
+  if (env.HCAPTCHA_JS_URL === "") return undefined;
+  const raw = urlFromEnv(env, "HCAPTCHA_JS_URL", "http://localhost:8003/1/api.js");
+  // The serialised form percent-encodes quotes and angle brackets: safe inside an attribute.
+  return new URL(raw).href;
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}

@@ -1,0 +1,136 @@
+import { ConfigError } from "@shapes/node-service";
+import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
+import { describe, expect, it } from "vitest";
+import { readWebConfig } from "../server/config.js";
+import { configScript } from "../server/config-script.js";
+import { contentSecurityPolicy } from "../server/csp.js";
+
+describe("readWebConfig", () => {
+  it("defaults to the local services", () => {
+    const config = readWebConfig({});
+    expect(config).toMatchObject({
+      port: 8000,
+      hostname: "127.0.0.1",
+      apiDomain: "localhost",
+      apiBaseUrl: "http://localhost:8002",
+      attestUrl: "http://localhost:8001/attest",
+      approovSiteKey: undefined,
+      hcaptchaSiteKey: HCAPTCHA_TEST_KEYS.publisher.siteKey,
+      hcaptchaJsUrl: "http://localhost:8003/1/api.js",
+    });
+    expect(config.distDir).toMatch(/apps[/\\]web[/\\]dist[/\\]?$/);
+  });
+
+  it("reads every setting from env", () => {
+    const config = readWebConfig({
+      WEB_PORT: "9000",
+      HOST: "0.0.0.0",
+      API_DOMAIN: "shapes.example.com",
+      SHAPES_API_URL: "https://shapes.example.com/",
+      ATTEST_URL: "https://attest.example.com/",
+      APPROOV_SITE_KEY: "123a4567-abcd-12e3-9z8a-9b1234d54321",
+      HCAPTCHA_SITE_KEY: "aaaaa12345",
+      HCAPTCHA_JS_URL: "http://127.0.0.1:9003/1/api.js",
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      hostname: "0.0.0.0",
+      apiDomain: "shapes.example.com",
+      apiBaseUrl: "https://shapes.example.com",
+      attestUrl: "https://attest.example.com/attest",
+      approovSiteKey: "123a4567-abcd-12e3-9z8a-9b1234d54321",
+      hcaptchaSiteKey: "aaaaa12345",
+      hcaptchaJsUrl: "http://127.0.0.1:9003/1/api.js",
+    });
+  });
+
+  it("keeps the real hCaptcha when HCAPTCHA_JS_URL is empty", () => {
+    expect(readWebConfig({ HCAPTCHA_JS_URL: "" }).hcaptchaJsUrl).toBeUndefined();
+  });
+
+  it("refuses values that would break out of the page", () => {
+    expect(() => readWebConfig({ HCAPTCHA_SITE_KEY: 'x" onclick="alert(1)' })).toThrow(
+      /HCAPTCHA_SITE_KEY must be a site key/,
+    );
+    expect(() => readWebConfig({ APPROOV_SITE_KEY: "abc';alert(1)//" })).toThrow(ConfigError);
+    expect(() => readWebConfig({ API_DOMAIN: "https://shapes.example.com" })).toThrow(
+      /API_DOMAIN must be a host name/,
+    );
+    expect(() => readWebConfig({ ATTEST_URL: "javascript:alert(1)" })).toThrow(/ATTEST_URL/);
+    expect(() => readWebConfig({ WEB_PORT: "eighty" })).toThrow(/WEB_PORT/);
+    // A quote in the URL is percent-encoded, so it cannot end the src attribute.
+    expect(readWebConfig({ HCAPTCHA_JS_URL: 'http://x/"><b>' }).hcaptchaJsUrl).toBe(
+      "http://x/%22%3E%3Cb%3E",
+    );
+  });
+});
+
+describe("configScript", () => {
+  it("assigns the page settings to window.SHAPES_CONFIG", () => {
+    const script = configScript(
+      readWebConfig({ API_DOMAIN: "api.test", SHAPES_API_URL: "http://api.test:1234" }),
+    );
+    expect(script.startsWith("window.SHAPES_CONFIG = ")).toBe(true);
+    const json = script.slice("window.SHAPES_CONFIG = ".length).trim().replace(/;$/, "");
+    expect(JSON.parse(json)).toEqual({
+      apiDomain: "api.test",
+      apiBaseUrl: "http://api.test:1234",
+      attestUrl: "http://localhost:8001/attest",
+    });
+  });
+});
+
+describe("contentSecurityPolicy", () => {
+  const directives = (csp: string) =>
+    Object.fromEntries(
+      csp.split("; ").map((directive) => {
+        const [name, ...values] = directive.split(" ");
+        return [name, values.join(" ")];
+      }),
+    );
+
+  it("allows the local sandbox, attest and API origins", () => {
+    expect(directives(contentSecurityPolicy(readWebConfig({})))).toEqual({
+      "default-src": "'self'",
+      "script-src": "'self' http://localhost:8003",
+      "frame-src": "http://localhost:8003",
+      "connect-src": "'self' http://localhost:8001 http://localhost:8002 http://localhost:8003",
+      "img-src": "'self' data:",
+      "style-src": "'self' http://localhost:8003",
+      "object-src": "'none'",
+      "base-uri": "'self'",
+      "frame-ancestors": "'none'",
+    });
+  });
+
+  it("allows the real hCaptcha hosts when the page keeps the real script", () => {
+    const csp = directives(
+      contentSecurityPolicy(
+        readWebConfig({
+          HCAPTCHA_JS_URL: "",
+          ATTEST_URL: "https://web-1.approovr.io",
+          SHAPES_API_URL: "https://shapes.approov.io",
+        }),
+      ),
+    );
+    const hcaptcha = "https://hcaptcha.com https://*.hcaptcha.com";
+    expect(csp["script-src"]).toBe(`'self' ${hcaptcha}`);
+    expect(csp["frame-src"]).toBe(hcaptcha);
+    expect(csp["style-src"]).toBe(`'self' ${hcaptcha}`);
+    expect(csp["connect-src"]).toBe(
+      `'self' https://web-1.approovr.io https://shapes.approov.io ${hcaptcha}`,
+    );
+    // No inline script or style is ever allowed.
+    expect(JSON.stringify(csp)).not.toMatch(/unsafe-inline|unsafe-eval/);
+  });
+
+  it("lists an origin once when services share it", () => {
+    const csp = contentSecurityPolicy(
+      readWebConfig({
+        ATTEST_URL: "http://localhost:8002",
+        SHAPES_API_URL: "http://localhost:8002",
+      }),
+    );
+    expect(csp).toContain("connect-src 'self' http://localhost:8002 http://localhost:8003;");
+  });
+});

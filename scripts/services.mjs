@@ -71,7 +71,7 @@ export function serviceDefinitions({ ports, dataDir, account, env = process.env 
       env: { SANDBOX_PORT: String(ports.sandbox) },
     },
     attest: {
-      script: SERVICE_SCRIPTS["attest"],
+      script: SERVICE_SCRIPTS.attest,
       port: ports.attest,
       env: {
         ATTEST_PORT: String(ports.attest),
@@ -93,7 +93,7 @@ export function serviceDefinitions({ ports, dataDir, account, env = process.env 
       },
     },
     web: {
-      script: SERVICE_SCRIPTS["web"],
+      script: SERVICE_SCRIPTS.web,
       port: ports.web,
       env: {
         WEB_PORT: String(ports.web),

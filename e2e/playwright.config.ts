@@ -25,8 +25,32 @@ const stackEnv = {
   SHAPES_PORT: String(ports.shapes),
   SANDBOX_PORT: String(ports.sandbox),
   ATTEST_DATA_DIR: dataDir,
-  WEB_ORIGIN: `${urls.web},${urls.botWeb}`,
+  WEB_ORIGIN: `${urls.web},${urls.botWeb},${urls.shortSessionWeb}`,
 } as Record<string, string>;
+
+/**
+ * Another copy of the web app with another hCaptcha site key, as a site owner who
+ * followed the quickstart with that key would run it.
+ */
+function webAppWithSiteKey(port: number, hcaptchaSiteKey: string) {
+  return {
+    command: "node apps/web/dist-server/main.js",
+    cwd: repoRoot,
+    env: {
+      ...stackEnv,
+      WEB_PORT: String(port),
+      ATTEST_URL: urls.attest,
+      SHAPES_API_URL: urls.shapes,
+      API_DOMAIN: "localhost",
+      APPROOV_SITE_KEY: account.siteKey,
+      HCAPTCHA_SITE_KEY: hcaptchaSiteKey,
+      HCAPTCHA_JS_URL: `${urls.sandbox}/1/api.js`,
+    },
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  };
+}
 
 export default defineConfig({
   testDir: "tests",
@@ -68,24 +92,9 @@ export default defineConfig({
       stdout: "ignore",
       stderr: "pipe",
     },
-    {
-      // A second copy of the web app configured with hCaptcha's bot-detected
-      // test key, as a site owner following the quickstart with that key would.
-      command: "node apps/web/dist-server/main.js",
-      cwd: repoRoot,
-      env: {
-        ...stackEnv,
-        WEB_PORT: String(ports.botWeb),
-        ATTEST_URL: urls.attest,
-        SHAPES_API_URL: urls.shapes,
-        API_DOMAIN: "localhost",
-        APPROOV_SITE_KEY: account.siteKey,
-        HCAPTCHA_SITE_KEY: HCAPTCHA_BOT_KEY,
-        HCAPTCHA_JS_URL: `${urls.sandbox}/1/api.js`,
-      },
-      url: `http://127.0.0.1:${ports.botWeb}/healthz`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-    },
+    // hCaptcha's bot-detected test key: the API must refuse what this page gets.
+    webAppWithSiteKey(ports.botWeb, HCAPTCHA_BOT_KEY),
+    // hCaptcha's safe-user test key, whose results the suite's account keeps 8 s only.
+    webAppWithSiteKey(ports.shortSessionWeb, HCAPTCHA_SAFE_USER_KEY),
   ],
 });

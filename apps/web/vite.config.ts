@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { createLogger, defineConfig } from "vite";
+import { approovSdkFile } from "./build/approov-sdk-file.js";
 import { copyVariantAssets, findPages } from "./build/copy-variant-assets.js";
 
 const root = fileURLToPath(new URL("./site", import.meta.url));
@@ -26,5 +27,5 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     rolldownOptions: { input: findPages(root) },
   },
-  plugins: [copyVariantAssets(root)],
+  plugins: [copyVariantAssets(root), approovSdkFile()],
 });

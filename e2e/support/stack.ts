@@ -1,18 +1,26 @@
 // Where the e2e stack runs: its own ports (so a running `npm start` demo does not
 // collide) and its own account directory, shared by the config and the tests.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
-export const ports = { web: 18000, attest: 18001, shapes: 18002, sandbox: 18003, botWeb: 18010 };
+export const ports = {
+  web: 18000,
+  attest: 18001,
+  shapes: 18002,
+  sandbox: 18003,
+  botWeb: 18010,
+  shortSessionWeb: 18011,
+};
 
 export const urls = {
   web: `http://localhost:${ports.web}`,
   botWeb: `http://localhost:${ports.botWeb}`,
+  shortSessionWeb: `http://localhost:${ports.shortSessionWeb}`,
   attest: `http://localhost:${ports.attest}`,
   shapes: `http://localhost:${ports.shapes}`,
   sandbox: `http://localhost:${ports.sandbox}`,
@@ -20,6 +28,16 @@ export const urls = {
 
 export const HCAPTCHA_BOT_KEY = "30000000-ffff-ffff-ffff-000000000003";
 export const HCAPTCHA_PUBLISHER_KEY = "10000000-ffff-ffff-ffff-000000000001";
+export const HCAPTCHA_SAFE_USER_KEY = "20000000-ffff-ffff-ffff-000000000002";
+
+/**
+ * Short lifetimes so the suite sees tokens refreshed and sessions end within seconds:
+ * every Approov token lives 3 s, and results of the safe-user test key only 8 s (so
+ * sessions started with it end then), while the publisher key keeps the account's
+ * refresh token lifetime.
+ */
+export const TOKEN_LIFETIME_SECONDS = 3;
+export const SHORT_SESSION_SECONDS = 8;
 
 /**
  * The account directory. The runner process makes it once and passes it to
@@ -32,13 +50,27 @@ export function e2eDataDir(): string {
   return process.env.E2E_DATA_DIR;
 }
 
-/** Creates the account with attest's own init step (idempotent) and returns it. */
+/**
+ * Creates the account with attest's own init step (idempotent), sets the suite's short
+ * lifetimes before attest starts, and returns it.
+ */
 export function ensureAccount(dataDir: string): { siteKey: string; secret: string } {
   execFileSync(process.execPath, ["apps/attest/dist/init.js"], {
     cwd: repoRoot,
     env: { ...process.env, ATTEST_DATA_DIR: dataDir },
     stdio: "ignore",
   });
+  const file = join(dataDir, "account.json");
+  const account = JSON.parse(readFileSync(file, "utf8"));
+  const safeUser = account.hcaptcha.sites[HCAPTCHA_SAFE_USER_KEY];
+  if (
+    account.tokenLifetimeSeconds !== TOKEN_LIFETIME_SECONDS ||
+    safeUser.maxResultLifetimeSeconds !== SHORT_SESSION_SECONDS
+  ) {
+    account.tokenLifetimeSeconds = TOKEN_LIFETIME_SECONDS;
+    safeUser.maxResultLifetimeSeconds = SHORT_SESSION_SECONDS;
+    writeFileSync(file, `${JSON.stringify(account, null, 2)}\n`, { mode: 0o600 });
+  }
   return readAccount(dataDir);
 }
 

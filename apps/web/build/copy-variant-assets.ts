@@ -14,10 +14,17 @@ export function findVariants(root: string): string[] {
     .sort();
 }
 
-/** Every `<variant>/index.html` under `root`, keyed by variant, plus the home page. */
+/**
+ * Every `<page>/index.html` under `root`, keyed by page, plus the home page: the
+ * quickstart's variants and the pages whose scripts Vite bundles (the SDK pages).
+ */
 export function findPages(root: string): Record<string, string> {
   const pages: Record<string, string> = { home: join(root, "index.html") };
-  for (const variant of findVariants(root)) pages[variant] = join(root, variant, "index.html");
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const page = join(root, entry.name, "index.html");
+    if (entry.isDirectory() && entry.name !== "assets" && existsSync(page))
+      pages[entry.name] = page;
+  }
   return pages;
 }
 

@@ -5,6 +5,8 @@ export interface ShapesPageConfig {
   apiDomain: string;
   apiBaseUrl: string;
   attestUrl: string;
+  /** The attest origin the SDK pages give to Approov.initializeSession as approovHost. */
+  approovHost: string;
 }
 
 /** The body of `/config.js`: one assignment the pages run before their app.js. */
@@ -13,6 +15,7 @@ export function configScript(config: WebConfig): string {
     apiDomain: config.apiDomain,
     apiBaseUrl: config.apiBaseUrl,
     attestUrl: config.attestUrl,
+    approovHost: new URL(config.attestUrl).origin,
   };
   // "<" escaped so the JSON could never close a script element if inlined somewhere.
   const json = JSON.stringify(pageConfig, null, 2).replace(/</g, "\\u003c");

@@ -2,8 +2,14 @@ import type { WebConfig } from "./config.js";
 
 export const HCAPTCHA_SITE_KEY_PLACEHOLDER = "___HCAPTCHA_SITE_KEY___";
 export const APPROOV_SITE_KEY_PLACEHOLDER = "___APPROOV_SITE_KEY___";
-/** The hCaptcha script URL exactly as the quickstart writes it. */
-export const HCAPTCHA_JS_URL_IN_PAGES = "https://hcaptcha.com/1/api.js";
+/**
+ * The hCaptcha script URLs pages carry: the quickstart's, and the default that
+ * @hcaptcha/vanilla-hcaptcha's `jsapi` attribute uses.
+ */
+export const HCAPTCHA_JS_URLS_IN_PAGES = [
+  "https://hcaptcha.com/1/api.js",
+  "https://js.hcaptcha.com/1/api.js",
+] as const;
 
 /**
  * Does to a page or script what the quickstart's `sed` commands do by hand: the site keys
@@ -19,7 +25,9 @@ export function fillPlaceholders(
     filled = filled.replaceAll(APPROOV_SITE_KEY_PLACEHOLDER, config.approovSiteKey);
   }
   if (config.hcaptchaJsUrl !== undefined) {
-    filled = filled.replaceAll(HCAPTCHA_JS_URL_IN_PAGES, config.hcaptchaJsUrl);
+    for (const url of HCAPTCHA_JS_URLS_IN_PAGES) {
+      filled = filled.replaceAll(url, config.hcaptchaJsUrl);
+    }
   }
   return filled;
 }

@@ -38,6 +38,7 @@ describe("web server basics", () => {
       apiDomain: "shapes.example.com",
       apiBaseUrl: "https://shapes.example.com",
       attestUrl: "https://attest.example.com/attest",
+      approovHost: "https://attest.example.com",
     });
   });
 

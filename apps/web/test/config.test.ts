@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readWebConfig } from "../server/config.js";
 import { configScript } from "../server/config-script.js";
 import { contentSecurityPolicy } from "../server/csp.js";
+import { fillPlaceholders } from "../server/fill-placeholders.js";
 
 describe("readWebConfig", () => {
   it("defaults to the local services", () => {
@@ -76,6 +77,7 @@ describe("configScript", () => {
       apiDomain: "api.test",
       apiBaseUrl: "http://api.test:1234",
       attestUrl: "http://localhost:8001/attest",
+      approovHost: "http://localhost:8001",
     });
   });
 });
@@ -132,5 +134,26 @@ describe("contentSecurityPolicy", () => {
       }),
     );
     expect(csp).toContain("connect-src 'self' http://localhost:8002 http://localhost:8003;");
+  });
+});
+
+describe("fillPlaceholders", () => {
+  const config = {
+    hcaptchaSiteKey: "site-key",
+    approovSiteKey: "approov-key",
+    hcaptchaJsUrl: "http://localhost:8003/1/api.js",
+  };
+
+  it("maps the quickstart's and vanilla-hcaptcha's script URLs to the sandbox", () => {
+    const page =
+      '<script src="https://hcaptcha.com/1/api.js"></script><h-captcha jsapi="https://js.hcaptcha.com/1/api.js" site-key="___HCAPTCHA_SITE_KEY___">';
+    expect(fillPlaceholders(page, config)).toBe(
+      '<script src="http://localhost:8003/1/api.js"></script><h-captcha jsapi="http://localhost:8003/1/api.js" site-key="site-key">',
+    );
+  });
+
+  it("keeps both real URLs when no sandbox is configured", () => {
+    const page = "https://hcaptcha.com/1/api.js https://js.hcaptcha.com/1/api.js";
+    expect(fillPlaceholders(page, { ...config, hcaptchaJsUrl: undefined })).toBe(page);
   });
 });

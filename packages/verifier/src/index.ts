@@ -1,5 +1,25 @@
 export type { ApproovTokenClaims } from "@shapes/protocol";
+export { accessTokenHash } from "./access-token-hash.js";
 export { decodeApproovSecret, MIN_SECRET_BYTES } from "./decode-secret.js";
+export {
+  DEFAULT_DPOP_ALGORITHMS,
+  DPOP_ALGORITHM_KEYS,
+  type DpopAlgorithm,
+} from "./dpop-algorithms.js";
+export type { DpopProofClaims } from "./dpop-claims.js";
+export {
+  DPOP_NONCE_ERROR_CODES,
+  DPOP_PROOF_ERROR_CODES,
+  DpopProofError,
+  type DpopProofErrorCode,
+  HtuError,
+} from "./dpop-errors.js";
+export { MAX_DPOP_PROOF_LENGTH } from "./dpop-header.js";
+export {
+  DEFAULT_DPOP_FUTURE_TOLERANCE_SECONDS,
+  DEFAULT_DPOP_MAX_AGE_SECONDS,
+  type VerifyDpopProofOptions,
+} from "./dpop-options.js";
 export {
   APPROOV_TOKEN_ERROR_CODES,
   ApproovConfigError,
@@ -7,6 +27,15 @@ export {
   ApproovTokenError,
   type ApproovTokenErrorCode,
 } from "./errors.js";
+export { jwkThumbprint } from "./jwk-thumbprint.js";
+export {
+  DEFAULT_REPLAY_STORE_MAX_ENTRIES,
+  MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+} from "./memory-replay-store.js";
+export { normalizeHtu } from "./normalize-htu.js";
+export type { ReplayStore } from "./replay-store.js";
+export { type VerifiedDpopProof, verifyDpopProof } from "./verify-dpop-proof.js";
 export {
   type ApproovTokenVerifier,
   type ApproovTokenVerifierOptions,

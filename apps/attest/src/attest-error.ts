@@ -38,6 +38,12 @@ export class ErrorCollector {
     if (!(code in this.errors)) this.errors[code] = detail;
   }
 
+  /** Adds `detail` to the code's list (e.g. several illegal entries under one code). */
+  append(code: ErrorCode, detail: string): void {
+    const before = this.errors[code];
+    this.errors[code] = before ? `${before}, ${detail}` : detail;
+  }
+
   get empty(): boolean {
     return Object.keys(this.errors).length === 0;
   }

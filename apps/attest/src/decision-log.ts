@@ -1,9 +1,14 @@
-/** The one log line written per /attest decision. Never holds tokens or secrets. */
+import type { ServiceEndpoint } from "@shapes/protocol";
+
+/** The one log line written per decision. Never holds tokens, proofs or secrets. */
 export interface DecisionLogEntry {
   time: string;
-  msg: "attest";
-  /** The token's `arc` claim (also logged for errors, which issue no token). */
+  /** The endpoint that decided: "attest", "token" or "refresh". */
+  msg: ServiceEndpoint;
+  /** The tokens' `arc` claim (also logged for errors, which issue no token). */
   arc: string;
+  /** SDK endpoints: the session id (random, from the refresh token), once known. */
+  sid?: string;
   outcome: "valid" | "invalid" | "error";
   /** Why a check failed or what went wrong, e.g. "min score". */
   reason?: string;

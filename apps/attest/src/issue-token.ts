@@ -16,6 +16,8 @@ export interface TokenContent {
   arc: string;
   embed: Record<string, CaptchaEmbed>;
   pay?: string;
+  /** SDK sessions: the session key's RFC 7638 thumbprint (`cnf.jkt`). */
+  jkt?: string;
 }
 
 /** Signs Approov tokens (HS256 JWTs) with the account secret, imported once. */
@@ -37,6 +39,7 @@ export class TokenIssuer {
       embed: content.embed,
     };
     if (content.pay !== undefined) claims.pay = content.pay;
+    if (content.jkt !== undefined) claims.cnf = { jkt: content.jkt };
     return new SignJWT({ ...claims })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setIssuedAt(content.issuedAt)

@@ -2,13 +2,15 @@ import { ConfigError, portFromEnv, runService } from "@shapes/node-service";
 import { dataDirFromEnv, loadOrCreateAccount } from "./account-store.js";
 import { AccountFileError } from "./account-validate.js";
 import { createApp } from "./app.js";
+import { sdkSettingsFromEnv } from "./sdk-settings.js";
 import { settingsFromEnv } from "./settings.js";
 
 try {
   const settings = settingsFromEnv(process.env);
+  const sdk = sdkSettingsFromEnv(process.env);
   const port = portFromEnv(process.env, "ATTEST_PORT", 8001);
   const { account } = await loadOrCreateAccount(dataDirFromEnv(process.env));
-  const app = createApp({ account, settings });
+  const app = createApp({ account, settings, sdk });
   await runService({
     name: "attest",
     fetch: app.fetch,

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { type Account, createDefaultAccount } from "../../src/account.js";
 import { createApp } from "../../src/app.js";
 import type { DecisionLogEntry } from "../../src/decision-log.js";
+import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "../../src/sdk-settings.js";
 import { type AttestSettings, DEFAULT_SETTINGS } from "../../src/settings.js";
 
 export const WEB_ORIGIN = "http://localhost:8000";
@@ -20,6 +21,7 @@ export function testApp(
   options: {
     account?: (account: Account) => void;
     settings?: Partial<AttestSettings>;
+    sdk?: Partial<SdkSettings>;
     now?: () => number;
   } = {},
 ): TestApp {
@@ -30,6 +32,7 @@ export function testApp(
   const app = createApp({
     account,
     settings,
+    sdk: { ...DEFAULT_SDK_SETTINGS, ...options.sdk },
     now: options.now ?? (() => NOW_MS),
     log: (entry) => logs.push(entry),
   });

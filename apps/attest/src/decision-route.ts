@@ -1,0 +1,123 @@
+import { performance } from "node:perf_hooks";
+import { ATTEST_PARAMS, HEADERS, type ServiceEndpoint } from "@shapes/protocol";
+import type { Context } from "hono";
+import type { Account } from "./account.js";
+import { newArc } from "./arc.js";
+import { AttestError } from "./attest-error.js";
+import { clientIp } from "./client-ip.js";
+import type { DecisionLog, DecisionLogEntry } from "./decision-log.js";
+import type { TokenIssuer } from "./issue-token.js";
+import { clip } from "./list-for-detail.js";
+import { type Param, parseParams } from "./parse-params.js";
+import { readBody } from "./read-body.js";
+import type { AttestSettings } from "./settings.js";
+import { UpstreamCheckError } from "./upstream-check-error.js";
+
+export interface RouteDeps {
+  account: Account;
+  settings: AttestSettings;
+  issuer: TokenIssuer;
+  /** Milliseconds since the epoch: token times come from here. */
+  now: () => number;
+  log: DecisionLog;
+}
+
+/** What a route's decision step gets: the parsed request, ready to validate. */
+export interface DecisionRequest {
+  c: Context;
+  /** The decision's reference: the tokens' `arc` claim and the log line's. */
+  arc: string;
+  params: Param[];
+  ip: string;
+  /** Records the session id for the log line (SDK endpoints). */
+  setSid(sid: string): void;
+}
+
+/** A decision: the answer, and whether it carries valid tokens or decoys. */
+export type Decision =
+  | { response: Response; outcome: "valid" }
+  | { response: Response; outcome: "invalid"; reason: string };
+
+/** Responses carrying tokens or per-request errors must not be cached anywhere. */
+export const NO_STORE = { "cache-control": "no-store" };
+
+/** RFC 9449 section 8: the client is to retry with the DPoP-Nonce sent alongside. */
+const USE_DPOP_NONCE = 'DPoP error="use_dpop_nonce"';
+
+function errorHeaders(error: AttestError): Record<string, string> {
+  return error.codes.includes("aprv-invalid-nonce")
+    ? { ...NO_STORE, [HEADERS.wwwAuthenticate]: USE_DPOP_NONCE }
+    : NO_STORE;
+}
+
+/**
+ * The pipeline every decision endpoint shares: body (bounded), strict parameter
+ * parsing, the endpoint's `decide` step, error answers (`{message, errors}`), and one
+ * decision log line. Unexpected errors are logged and rethrown to the bare 500.
+ */
+export function decisionRoute(
+  endpoint: ServiceEndpoint,
+  deps: RouteDeps,
+  decide: (request: DecisionRequest) => Promise<Decision>,
+) {
+  const { settings } = deps;
+  return async (c: Context): Promise<Response> => {
+    const started = performance.now();
+    const arc = newArc();
+    let api: string[] = [];
+    let sid: string | undefined;
+    const log = (entry: Pick<DecisionLogEntry, "outcome" | "reason" | "codes">) => {
+      deps.log({
+        time: new Date(deps.now()).toISOString(),
+        msg: endpoint,
+        arc,
+        ...(sid !== undefined ? { sid } : {}),
+        outcome: entry.outcome,
+        ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+        codes: entry.codes,
+        api,
+        durationMs: Math.round(performance.now() - started),
+      });
+    };
+
+    try {
+      const body = await readBody(c.req.raw, {
+        maxBytes: settings.maxBodyBytes,
+        timeoutMs: settings.bodyTimeoutMs,
+      });
+      // The SDK endpoints take a body only: a refresh token must never sit in a URL (logs).
+      if (endpoint !== "attest" && new URL(c.req.url).search !== "") {
+        throw AttestError.single(400, "rqst-illegal-params", "query string: send a form body");
+      }
+      const params = await parseParams(c.req.raw, body);
+      api = params
+        .filter(([name]) => name === ATTEST_PARAMS.api)
+        .slice(0, 10)
+        .map(([, value]) => clip(value));
+      const decision = await decide({
+        c,
+        arc,
+        params,
+        ip: clientIp(c, settings.trustProxy),
+        setSid: (value) => {
+          sid = value;
+        },
+      });
+      if (decision.outcome === "valid") log({ outcome: "valid", codes: [] });
+      else log({ outcome: "invalid", reason: decision.reason, codes: [] });
+      return decision.response;
+    } catch (error) {
+      if (error instanceof AttestError) {
+        log({ outcome: "error", reason: "request refused", codes: error.codes });
+        return c.json(error.toBody(), error.status, errorHeaders(error));
+      }
+      if (error instanceof UpstreamCheckError) {
+        log({ outcome: "error", reason: error.detail, codes: [error.code] });
+        const failure = AttestError.single(502, error.code, error.detail);
+        return c.json(failure.toBody(), failure.status, NO_STORE);
+      }
+      log({ outcome: "error", reason: "internal error", codes: [] });
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,55 @@
+import { type CaptchaEmbed, embedKey } from "@shapes/protocol";
+import { UNKNOWN_IP } from "./client-ip.js";
+import { decideHcaptcha, type HcaptchaDecision } from "./hcaptcha-decision.js";
+import { siteverify } from "./hcaptcha-siteverify.js";
+import type { CheckedResult } from "./session-expiry.js";
+import type { AttestSettings } from "./settings.js";
+import type { HcaptchaCheck } from "./validate-web-protection.js";
+
+/** A completed hCaptcha check: the verdict, what tokens embed, and how long it counts. */
+export interface HcaptchaOutcome {
+  decision: HcaptchaDecision;
+  embed: Record<string, CaptchaEmbed>;
+  result: CheckedResult;
+}
+
+/**
+ * Asks siteverify about the user's token and applies the site's rules (and, on /token,
+ * the page host the SDK reported). Throws UpstreamCheckError when no verdict came back.
+ */
+export async function runHcaptchaCheck(
+  check: HcaptchaCheck,
+  ip: string,
+  settings: AttestSettings,
+  now: () => number,
+): Promise<HcaptchaOutcome> {
+  const { siteKey, token, site } = check;
+  const result = await siteverify({
+    url: settings.hcaptchaSiteverifyUrl,
+    secret: site.secret,
+    response: token,
+    sitekey: siteKey,
+    ...(site.includeIP && ip !== UNKNOWN_IP ? { remoteip: ip } : {}),
+    timeoutMs: settings.upstreamTimeoutMs,
+  });
+  let decision = decideHcaptcha(result, site);
+  if (
+    decision.passed &&
+    check.host !== undefined &&
+    result.hostname?.toLowerCase() !== check.host
+  ) {
+    decision = { passed: false, reason: "hostname differs from hcaptcha-host" };
+  }
+  const key = embedKey("hcaptcha", siteKey);
+  return {
+    decision,
+    embed: {
+      // A failed result may lack these; fill them so both token kinds look alike.
+      [key]: {
+        challenge_ts: result.challenge_ts ?? new Date(now()).toISOString(),
+        hostname: result.hostname ?? "",
+      },
+    },
+    result: { embedKey: key, maxResultLifetimeSeconds: site.maxResultLifetimeSeconds },
+  };
+}

@@ -1,0 +1,51 @@
+import { ErrorCollector } from "./attest-error.js";
+import { type DecisionRequest, decisionRoute, NO_STORE } from "./decision-route.js";
+import { type RefreshClaims, RefreshTokenError } from "./refresh-token.js";
+import type { SdkRouteDeps } from "./sdk-token-route.js";
+import { tokenLifetimeSeconds } from "./session-expiry.js";
+import { checkSessionProof } from "./session-proof.js";
+import { issueSessionTokens } from "./session-tokens.js";
+import { validateRefreshParams } from "./validate-params.js";
+
+/**
+ * `POST /refresh`: new short-lived Approov tokens for a session, without a new human
+ * check (no siteverify call). The refresh token must be ours, unexpired and bound to
+ * the proof's key. Tokens are valid when the session's check passed, decoys otherwise;
+ * none outlives the session.
+ */
+export function sdkRefreshRoute(deps: SdkRouteDeps) {
+  const { account, issuer } = deps;
+  return decisionRoute("refresh", deps, async (req: DecisionRequest) => {
+    const { c, arc, params, ip } = req;
+    const e = new ErrorCollector();
+    const jkt = await checkSessionProof(c, deps.proof, e);
+    const request = validateRefreshParams(params, account, e);
+    let session: RefreshClaims | undefined;
+    try {
+      session = await deps.refreshTokens.open(request.refreshToken, jkt);
+      req.setSid(session.sid);
+    } catch (error) {
+      if (!(error instanceof RefreshTokenError)) throw error;
+      e.add("aprv-invalid-refresh-token", error.problem);
+    }
+    e.throwIfAny();
+    if (jkt === undefined || session === undefined) throw new Error("unchecked /refresh request");
+
+    const issuedAt = Math.floor(deps.now() / 1000);
+    const tokens = await issueSessionTokens(issuer, {
+      apis: request.apis,
+      issuedAt,
+      lifetimeSeconds: tokenLifetimeSeconds(issuedAt, account.tokenLifetimeSeconds, session.exp),
+      ip,
+      arc,
+      embed: session.embed,
+      ...(request.pay !== undefined ? { pay: request.pay } : {}),
+      jkt,
+      passed: session.passed,
+    });
+    const response = c.json({ tokens, expiries: session.expiries }, 200, NO_STORE);
+    return session.passed
+      ? { response, outcome: "valid" }
+      : { response, outcome: "invalid", reason: "the session's human check failed" };
+  });
+}

@@ -1,0 +1,72 @@
+import { ErrorCollector } from "./attest-error.js";
+import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
+import { runHcaptchaCheck } from "./hcaptcha-check.js";
+import type { RefreshTokens } from "./refresh-token.js";
+import { sessionTimes, tokenLifetimeSeconds } from "./session-expiry.js";
+import { checkSessionProof, type SessionProofDeps } from "./session-proof.js";
+import { issueSessionTokens, newSessionId } from "./session-tokens.js";
+import { validateCheckParams } from "./validate-params.js";
+
+export interface SdkRouteDeps extends RouteDeps {
+  proof: SessionProofDeps;
+  refreshTokens: RefreshTokens;
+}
+
+/**
+ * `POST /token`: the SDK's first fetch of a session, or a fresh human check. The DPoP
+ * proof and the parameters are checked together (one error answer lists both) and
+ * before siteverify, so a request refused for its nonce does not spend the user's
+ * single-use hCaptcha token. Answers tokens bound to the proof's key, a refresh token
+ * and the expiries; a failed check gets the same shape with decoys.
+ */
+export function sdkTokenRoute(deps: SdkRouteDeps) {
+  const { account, settings, issuer } = deps;
+  return decisionRoute("token", deps, async (req: DecisionRequest) => {
+    const { c, arc, params, ip } = req;
+    const e = new ErrorCollector();
+    const jkt = await checkSessionProof(c, deps.proof, e);
+    const request = validateCheckParams(params, account, "token", e);
+    e.throwIfAny();
+    if (jkt === undefined || request === undefined) throw new Error("unchecked /token request");
+
+    const { decision, embed, result } = await runHcaptchaCheck(
+      request.hcaptcha,
+      ip,
+      settings,
+      deps.now,
+    );
+    const issuedAt = Math.floor(deps.now() / 1000);
+    const session = sessionTimes(issuedAt, account.refreshTokenLifetimeSeconds, [result]);
+    const sid = newSessionId();
+    req.setSid(sid);
+    const tokens = await issueSessionTokens(issuer, {
+      apis: request.apis,
+      issuedAt,
+      lifetimeSeconds: tokenLifetimeSeconds(
+        issuedAt,
+        account.tokenLifetimeSeconds,
+        session.endSeconds,
+      ),
+      ip,
+      arc,
+      embed,
+      ...(request.pay !== undefined ? { pay: request.pay } : {}),
+      jkt,
+      passed: decision.passed,
+    });
+    const refreshToken = await deps.refreshTokens.seal({
+      jkt,
+      iat: issuedAt,
+      exp: session.endSeconds,
+      sid,
+      passed: decision.passed,
+      embed,
+      ip,
+      expiries: session.expiries,
+    });
+    const response = c.json({ tokens, refreshToken, expiries: session.expiries }, 200, NO_STORE);
+    return decision.passed
+      ? { response, outcome: "valid" }
+      : { response, outcome: "invalid", reason: decision.reason };
+  });
+}

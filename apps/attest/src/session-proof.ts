@@ -1,0 +1,54 @@
+import { HEADERS } from "@shapes/protocol";
+import { DpopProofError, type ReplayStore, verifyDpopProof } from "@shapes/verifier";
+import type { Context } from "hono";
+import type { ErrorCollector } from "./attest-error.js";
+import type { DpopNonces, NonceProblem } from "./dpop-nonce.js";
+import type { SdkSettings } from "./sdk-settings.js";
+
+export interface SessionProofDeps {
+  sdk: SdkSettings;
+  nonces: DpopNonces;
+  replay: ReplayStore;
+  now: () => number;
+}
+
+/** The URL a proof's `htu` must name: the public origin when configured, else the request's. */
+function requestUrl(c: Context, publicOrigin: string | undefined): string {
+  const url = new URL(c.req.url);
+  return publicOrigin === undefined ? url.href : `${publicOrigin}${url.pathname}`;
+}
+
+/**
+ * Checks the request's DPoP proof (RFC 9449, ES256 only, server nonce required) and
+ * returns the session key's thumbprint. A refused proof adds `aprv-invalid-nonce`
+ * (missing / not issued / expired nonce) or `aprv-invalid-dpop-token` (detail: the
+ * verifier's code, never the proof) to `e` and returns undefined.
+ */
+export async function checkSessionProof(
+  c: Context,
+  deps: SessionProofDeps,
+  e: ErrorCollector,
+): Promise<string | undefined> {
+  let nonceProblem: NonceProblem | undefined;
+  try {
+    const { jkt } = await verifyDpopProof(c.req.header(HEADERS.dpop), {
+      method: c.req.method,
+      url: requestUrl(c, deps.sdk.publicOrigin),
+      algorithms: ["ES256"],
+      maxAgeSeconds: deps.sdk.dpopMaxAgeSeconds,
+      now: deps.now,
+      replay: deps.replay,
+      nonce: (nonce) => {
+        nonceProblem = deps.nonces.check(nonce);
+        return nonceProblem === undefined;
+      },
+    });
+    return jkt;
+  } catch (error) {
+    if (!(error instanceof DpopProofError)) throw error;
+    if (error.code === "missing-nonce") e.add("aprv-invalid-nonce", "missing");
+    else if (error.code === "bad-nonce") e.add("aprv-invalid-nonce", nonceProblem ?? "not issued");
+    else e.add("aprv-invalid-dpop-token", error.code);
+    return undefined;
+  }
+}

@@ -46,14 +46,18 @@ export function dataDirFromEnv(env = process.env) {
   return resolve(repoRoot, env.ATTEST_DATA_DIR || ".data");
 }
 
-/** The public part of the account plus the secret the API needs; never printed. */
+/** The site key plus the secrets the API needs (HS256 and JWE keys); never printed. */
 export function readAccount(dataDir) {
   const file = join(dataDir, "account.json");
   const account = JSON.parse(readFileSync(file, "utf8"));
   if (typeof account.siteKey !== "string" || typeof account.secret !== "string") {
     throw new Error(`${file} has no siteKey/secret: remove it to let attest create a new account`);
   }
-  return { siteKey: account.siteKey, secret: account.secret };
+  return {
+    siteKey: account.siteKey,
+    secret: account.secret,
+    encryptionSecret: account.encryptionSecret,
+  };
 }
 
 /**
@@ -89,6 +93,10 @@ export function serviceDefinitions({ ports, dataDir, account, env = process.env 
       env: {
         SHAPES_PORT: String(ports.shapes),
         APPROOV_SECRET: account.secret,
+        // JWE tokens (APIs added with -jwe) are decrypted with the account's encryption secret.
+        ...(account.encryptionSecret
+          ? { APPROOV_ENCRYPTION_SECRET: account.encryptionSecret }
+          : {}),
         WEB_ORIGIN: webOrigin,
       },
     },

@@ -3,8 +3,24 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { type BrowserAssets, loadBrowserAssets } from "./browser-assets.js";
 import { ExecuteInputError, readExecuteRequest } from "./execute-request.js";
+import { applyFaults, ConnectionResetFault } from "./faults/apply-faults.js";
+import { FaultSwitches } from "./faults/fault-switches.js";
+import { BotControl } from "./fingerprint/bot-control.js";
+import { EventStore } from "./fingerprint/event-store.js";
+import { FingerprintApiError } from "./fingerprint/fingerprint-error.js";
+import { agentRoutes } from "./fingerprint/fingerprint-routes.js";
+import { RateLimiter } from "./fingerprint/rate-limit.js";
+import { FINGERPRINT_REGIONS, SERVER_API_BASES } from "./fingerprint/regions.js";
+import { serverApi } from "./fingerprint/server-api.js";
+import { VisitorIds } from "./fingerprint/visitor-id.js";
+import { InputError } from "./input-error.js";
+import { requestSocket } from "./node-socket.js";
 import { newResponseKey, newResponseToken } from "./random-token.js";
+import { recaptchaRoutes } from "./recaptcha/recaptcha-routes.js";
+import { ScoreControl } from "./recaptcha/score-control.js";
+import type { RecaptchaToken } from "./recaptcha/verify-recaptcha.js";
 import { registrableHost } from "./registrable-host.js";
+import { sandboxControlRoutes } from "./sandbox-control.js";
 import { BadFormError, readSiteverifyForm } from "./siteverify-form.js";
 import { dummyResponseFor } from "./test-keys.js";
 import { TokenStore } from "./token-store.js";
@@ -17,7 +33,17 @@ export interface SandboxConfig {
   maxTokens?: number;
   /** Browser files; read from `browser/` when not given. */
   assets?: BrowserAssets;
+  /** The `/__sandbox` control routes; off only when SANDBOX_CONTROL=0 (default true). */
+  control?: boolean;
+  /** Fingerprint Server API requests per second per secret key before 429 (default 20). */
+  fingerprintRateLimit?: number;
+  /** Most Fingerprint identification events remembered at once (default 100 000). */
+  maxEvents?: number;
+  /** HMAC key for visitor ids; a random one per process when not given. */
+  visitorIdKey?: Uint8Array;
 }
+
+export const DEFAULT_FINGERPRINT_RATE_LIMIT = 20;
 
 /** Request body bounds: both requests are a few short fields. */
 export const EXECUTE_MAX_BYTES = 4 * 1024;
@@ -32,15 +58,29 @@ const NO_STORE = { "Cache-Control": "no-store" };
 const CHECKBOX_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
-/** The offline hCaptcha stand-in: browser API, token issue, and siteverify. */
+/**
+ * The offline stand-ins: hCaptcha (browser API, token issue, siteverify), reCAPTCHA
+ * (the same three), Fingerprint (agent, identify, regional Server APIs), and the
+ * `/__sandbox` test controls.
+ */
 export function createApp(config: SandboxConfig = {}) {
   const now = config.now ?? Date.now;
   const assets = config.assets ?? loadBrowserAssets();
-  const store = new TokenStore({
-    maxEntries: config.maxTokens ?? 100_000,
+  const maxTokens = config.maxTokens ?? 100_000;
+  const store = new TokenStore({ maxEntries: maxTokens, retainMs: RETAIN_MS, now });
+  const recaptchaStore = new TokenStore<RecaptchaToken>({
+    maxEntries: maxTokens,
     retainMs: RETAIN_MS,
     now,
   });
+  const faults = new FaultSwitches();
+  const scores = new ScoreControl();
+  const bots = new BotControl();
+  const events = new EventStore(config.maxEvents ?? 100_000);
+  const limiter = new RateLimiter(
+    config.fingerprintRateLimit ?? DEFAULT_FINGERPRINT_RATE_LIMIT,
+    now,
+  );
 
   const app = new Hono();
   const anyOrigin = cors({ origin: "*", allowMethods: ["GET", "POST"], maxAge: 600 });
@@ -106,6 +146,7 @@ export function createApp(config: SandboxConfig = {}) {
 
   app.post(
     "/siteverify",
+    applyFaults("hcaptcha-siteverify", faults),
     // hCaptcha answers 200 with error codes, never an HTTP error, for a bad request.
     bodyLimit({ maxSize: SITEVERIFY_MAX_BYTES, onError: (c) => c.json(failure("bad-request")) }),
     async (c) => {
@@ -114,9 +155,57 @@ export function createApp(config: SandboxConfig = {}) {
     },
   );
 
+  app.route(
+    "/recaptcha",
+    recaptchaRoutes({
+      now,
+      store: recaptchaStore,
+      scores,
+      faults,
+      assets: {
+        apiJs: assets.recaptchaApiJs,
+        checkboxHtml: assets.recaptchaCheckboxHtml,
+        checkboxJs: assets.recaptchaCheckboxJs,
+      },
+    }),
+  );
+
+  app.route(
+    "/fingerprint",
+    agentRoutes({
+      now,
+      events,
+      bots,
+      visitorIds: new VisitorIds(config.visitorIdKey),
+      agentJs: assets.fingerprintAgentJs,
+    }),
+  );
+  for (const region of FINGERPRINT_REGIONS) {
+    app.route(SERVER_API_BASES[region], serverApi(region, { events, limiter, faults }));
+  }
+
+  app.route(
+    "/__sandbox",
+    sandboxControlRoutes({ enabled: config.control ?? true, faults, scores, bots }),
+  );
+
   app.notFound((c) => c.json({ error: "not-found", message: "no such endpoint" }, 404));
 
   app.onError((error, c) => {
+    if (error instanceof ConnectionResetFault) {
+      // Over a socket it is already destroyed and nothing more is written; in-process
+      // the error must reach the caller as a failed fetch.
+      if (requestSocket(c)) return c.body(null, 500);
+      throw error;
+    }
+    if (error instanceof FingerprintApiError) {
+      const headers: Record<string, string> = { "Cache-Control": "no-store" };
+      if (error.retryAfter !== undefined) headers["Retry-After"] = String(error.retryAfter);
+      return c.json({ error: { code: error.code, message: error.message } }, error.status, headers);
+    }
+    if (error instanceof InputError) {
+      return c.json({ error: error.code, message: error.message }, error.status, NO_STORE);
+    }
     if (error instanceof ExecuteInputError) {
       return c.json({ error: error.code, message: error.message }, error.status, NO_STORE);
     }

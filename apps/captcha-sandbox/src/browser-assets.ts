@@ -9,6 +9,13 @@ export interface BrowserAssets {
   checkboxHtml: string;
   /** `GET /1/checkbox.js`: the iframe's script (a file, so the iframe's CSP needs no inline script). */
   checkboxJs: string;
+  /** `GET /recaptcha/api.js`: defines `window.grecaptcha`. */
+  recaptchaApiJs: string;
+  /** `GET /recaptcha/checkbox.html` and `.js`: the v2 checkbox iframe. */
+  recaptchaCheckboxHtml: string;
+  recaptchaCheckboxJs: string;
+  /** `GET /fingerprint/v3/<publicKey>`: the Fingerprint agent, an ES module. */
+  fingerprintAgentJs: string;
 }
 
 // `browser/` sits at the package root, one level above both src/ (tsx, vitest) and dist/.
@@ -20,5 +27,9 @@ export function loadBrowserAssets(): BrowserAssets {
     apiJs: read("api.js"),
     checkboxHtml: read("checkbox.html"),
     checkboxJs: read("checkbox.js"),
+    recaptchaApiJs: read("recaptcha-api.js"),
+    recaptchaCheckboxHtml: read("recaptcha-checkbox.html"),
+    recaptchaCheckboxJs: read("recaptcha-checkbox.js"),
+    fingerprintAgentJs: read("fingerprint-agent.js"),
   };
 }

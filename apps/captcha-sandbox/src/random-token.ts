@@ -9,3 +9,8 @@ export function newResponseToken(): string {
 export function newResponseKey(): string {
   return `E0_${randomBytes(24).toString("base64url")}`;
 }
+
+/** A reCAPTCHA response token in Google's style: "03A" + 120 random bytes, unguessable. */
+export function newRecaptchaToken(): string {
+  return `03A${randomBytes(120).toString("base64url")}`;
+}

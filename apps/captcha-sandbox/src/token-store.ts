@@ -24,10 +24,10 @@ export interface TokenStoreOptions {
 /**
  * Issued tokens by response string, bounded. A Map iterates in insertion order, which is
  * issue order, so the head is always the oldest (and so expired first) entry: eviction
- * pops from the head in O(1) per entry.
+ * pops from the head in O(1) per entry. Generic so the reCAPTCHA stand-in reuses it.
  */
-export class TokenStore {
-  readonly #tokens = new Map<string, IssuedToken>();
+export class TokenStore<T extends { issuedAt: number } = IssuedToken> {
+  readonly #tokens = new Map<string, T>();
 
   constructor(private readonly options: TokenStoreOptions) {
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
@@ -39,12 +39,12 @@ export class TokenStore {
     return this.#tokens.size;
   }
 
-  add(response: string, token: IssuedToken): void {
+  add(response: string, token: T): void {
     this.#evict();
     this.#tokens.set(response, token);
   }
 
-  get(response: string): IssuedToken | undefined {
+  get(response: string): T | undefined {
     return this.#tokens.get(response);
   }
 

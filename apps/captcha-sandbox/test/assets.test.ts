@@ -42,8 +42,44 @@ describe("browser files", () => {
   });
 
   it("is valid script that parses", () => {
-    const { apiJs, checkboxJs } = loadBrowserAssets();
-    expect(() => new Function(apiJs)).not.toThrow();
-    expect(() => new Function(checkboxJs)).not.toThrow();
+    const { apiJs, checkboxJs, recaptchaApiJs, recaptchaCheckboxJs } = loadBrowserAssets();
+    for (const source of [apiJs, checkboxJs, recaptchaApiJs, recaptchaCheckboxJs]) {
+      expect(() => new Function(source)).not.toThrow();
+    }
+  });
+
+  it("serves recaptcha/api.js as JavaScript with CORS * and no-store", async () => {
+    const answer = await createApp().request("/recaptcha/api.js?render=site", {
+      headers: { Origin: "http://localhost:8000" },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("application/javascript; charset=utf-8");
+    expect(answer.headers.get("access-control-allow-origin")).toBe("*");
+    expect(answer.headers.get("cache-control")).toBe("no-store");
+    expect(await answer.text()).toContain("window.grecaptcha =");
+  });
+
+  it("serves the reCAPTCHA checkbox iframe with a CSP that allows only its own script", async () => {
+    const app = createApp();
+    const page = await app.request("/recaptcha/checkbox.html?sitekey=k&id=0");
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain("I'm not a robot");
+    expect(html).toContain('<script src="/recaptcha/checkbox.js"></script>');
+    const script = await app.request("/recaptcha/checkbox.js");
+    expect(script.headers.get("content-type")).toBe("application/javascript; charset=utf-8");
+    expect(await script.text()).toContain("/recaptcha/api2/execute");
+  });
+
+  it("the Fingerprint agent is an ES module whose load() checks the region", async () => {
+    const { fingerprintAgentJs } = loadBrowserAssets();
+    const url = `data:text/javascript;base64,${Buffer.from(fingerprintAgentJs).toString("base64")}`;
+    const agent = (await import(url)) as {
+      load(options?: { region?: string }): Promise<{ get(): Promise<unknown> }>;
+      default: { load: unknown };
+    };
+    expect(agent.default.load).toBe(agent.load);
+    await expect(agent.load({ region: "mars" })).rejects.toThrow(/Invalid region/);
+    await expect(agent.load({ region: "eu" })).resolves.toHaveProperty("get");
   });
 });

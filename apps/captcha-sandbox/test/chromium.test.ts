@@ -3,7 +3,7 @@ import { type Browser, chromium, type Page } from "@playwright/test";
 import { type RunningService, runService } from "@shapes/node-service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { SECRET } from "./helpers.js";
+import { FP_SECRET, RECAPTCHA_SECRET, SECRET } from "./helpers.js";
 
 /** Runs api.js for real: the sandbox and a page on another origin, in headless Chromium. */
 
@@ -14,6 +14,10 @@ let site: RunningService;
 let browser: Browser;
 
 const sitekey = crypto.randomUUID();
+/** reCAPTCHA site keys of this run: one loaded as v3 (render=<key>), one for v2 widgets. */
+const v3Key = `6Lv3${crypto.randomUUID().replaceAll("-", "")}`;
+const v2Key = `6Lv2${crypto.randomUUID().replaceAll("-", "")}`;
+const fpPublicKey = "SandboxPublicKey2024";
 
 function pages(sandboxUrl: string): Record<string, string> {
   const api = `${sandboxUrl}/1/api.js`;
@@ -36,7 +40,51 @@ function pages(sandboxUrl: string): Record<string, string> {
       }
     </script><script src="${api}?render=explicit&onload=cb" async defer></script></head><body>
       <div id="box"></div><div class="h-captcha" data-sitekey="${sitekey}"></div></body></html>`,
+    "/recaptcha-v3": `${head}<script src="${sandboxUrl}/recaptcha/api.js?render=${v3Key}"></script>
+      <script>
+        window.submit = () => new Promise((resolve, reject) => {
+          grecaptcha.ready(() => {
+            grecaptcha.execute("${v3Key}", { action: "submit" }).then(resolve, reject);
+          });
+        });
+      </script></head><body><p>v3</p></body></html>`,
+    "/recaptcha-v2": `${head}<script src="${sandboxUrl}/recaptcha/api.js?onload=loaded" async defer>
+      </script><script>function loaded() { window.apiLoaded = true; }</script></head><body>
+      <form><div id="box" class="g-recaptcha" data-sitekey="${v2Key}" data-callback="onToken"
+        data-expired-callback="onExpired"></div>
+      <button id="invisible" class="g-recaptcha" data-sitekey="${v2Key}"
+        data-callback="onToken">Go</button>
+      <button id="scored" class="g-recaptcha" data-sitekey="${v3Key}" data-action="login"
+        data-callback="onToken">Login</button></form></body></html>`,
+    // As the quickstart does with https://fpjscdn.net/v3/<key>.
+    "/fingerprint": `${head}<script>
+      const agent = import("${sandboxUrl}/fingerprint/v3/${fpPublicKey}")
+        .then((FingerprintJS) => FingerprintJS.load({ region: "eu" }));
+      window.fpGet = async (times) => {
+        const fp = await agent;
+        const results = [];
+        for (let i = 0; i < times; i++) results.push(await fp.get());
+        return results;
+      };
+    </script></head><body><p>fingerprint</p></body></html>`,
   };
+}
+
+async function setV3Score(score: number) {
+  const answer = await fetch(`${sandbox.url}/__sandbox/recaptcha/score`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ siteKey: v3Key, score }),
+  });
+  expect(answer.status).toBe(200);
+}
+
+async function recaptchaVerify(response: string) {
+  const answer = await fetch(`${sandbox.url}/recaptcha/api/siteverify`, {
+    method: "POST",
+    body: new URLSearchParams({ secret: RECAPTCHA_SECRET, response }),
+  });
+  return (await answer.json()) as Record<string, unknown>;
 }
 
 async function verify(response: string) {
@@ -193,6 +241,172 @@ describe("api.js in Chromium", () => {
   }, 60_000);
 });
 
+describe("recaptcha/api.js in Chromium", () => {
+  it("render=<siteKey>: ready -> execute(siteKey, {action}) -> a v3 token with score and action", async () => {
+    // The score control applies to tokens issued after it.
+    await setV3Score(0.3);
+    const page = await open("/recaptcha-v3");
+    const token = await page.evaluate(() =>
+      (window as unknown as { submit(): Promise<string> }).submit(),
+    );
+    expect(token).toMatch(/^03A/);
+    expect(await page.evaluate(() => window.grecaptcha.getResponse())).toBe(token);
+    await expect(page.locator(".grecaptcha-badge").textContent()).resolves.toContain(
+      "reCAPTCHA sandbox",
+    );
+    expect(await recaptchaVerify(token)).toEqual({
+      success: true,
+      challenge_ts: expect.stringMatching(/Z$/),
+      hostname: "127.0.0.1",
+      score: 0.3,
+      action: "submit",
+    });
+    expect(await recaptchaVerify(token)).toEqual({
+      success: false,
+      "error-codes": ["timeout-or-duplicate"],
+    });
+    // A site key the page did not load is refused, as Google does.
+    const refused = await page.evaluate(() =>
+      window.grecaptcha.execute("6Lnotloaded", { action: "x" }).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      ),
+    );
+    expect(refused).toBe("Invalid site key or not loaded in api.js: 6Lnotloaded");
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it("a v2 checkbox: ticking calls back and fills g-recaptcha-response; buttons run invisibly", async () => {
+    const page = await open("/recaptcha-v2", true);
+    await page.waitForFunction(() => (window as unknown as { apiLoaded?: boolean }).apiLoaded);
+    const box = page.locator("#box iframe");
+    await expect(box.getAttribute("src")).resolves.toContain(
+      `${sandbox.url}/recaptcha/checkbox.html?`,
+    );
+    expect(await box.evaluate((f: HTMLIFrameElement) => [f.width, f.height])).toEqual([
+      "304",
+      "78",
+    ]);
+    const frame = page.frameLocator("#box iframe");
+    await frame.getByRole("checkbox", { name: "I'm not a robot" }).click();
+    await page.waitForFunction(() => (window as unknown as { tokens: string[] }).tokens.length > 0);
+    const [token] = await page.evaluate(() => (window as unknown as { tokens: string[] }).tokens);
+    expect(token).toMatch(/^03A/);
+    await expect(page.locator("#g-recaptcha-response").inputValue()).resolves.toBe(token);
+    expect(await page.evaluate(() => window.grecaptcha.getResponse(0))).toBe(token);
+    expect(await recaptchaVerify(token as string)).toEqual({
+      success: true,
+      challenge_ts: expect.any(String),
+      hostname: "127.0.0.1",
+    });
+
+    // 2 minutes later the token expires: expired-callback, empty response, box unticked.
+    await page.clock.fastForward(120_000);
+    await page.waitForFunction(() => (window as unknown as { events: string[] }).events.length > 0);
+    expect(await page.evaluate(() => window.grecaptcha.getResponse(0))).toBe("");
+    await frame.getByText("Expired, check again").waitFor();
+
+    // The plain .g-recaptcha button is an invisible v2 client; with data-action it is v3.
+    await setV3Score(0.3);
+    await page.click("#invisible");
+    await page.waitForFunction(() => (window as unknown as { tokens: string[] }).tokens.length > 1);
+    await page.click("#scored");
+    await page.waitForFunction(() => (window as unknown as { tokens: string[] }).tokens.length > 2);
+    const [, v2Token, v3Token] = await page.evaluate(
+      () => (window as unknown as { tokens: string[] }).tokens,
+    );
+    const v2 = await recaptchaVerify(v2Token as string);
+    expect(v2).toMatchObject({ success: true, hostname: "127.0.0.1" });
+    expect(v2).not.toHaveProperty("score");
+    expect(await recaptchaVerify(v3Token as string)).toMatchObject({
+      success: true,
+      score: 0.3,
+      action: "login",
+    });
+    await expect(page.locator("textarea[name=g-recaptcha-response]").count()).resolves.toBe(3);
+    await page.evaluate(() => window.grecaptcha.reset(1));
+    expect(await page.evaluate(() => window.grecaptcha.getResponse(1))).toBe("");
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
+
+describe("the Fingerprint agent in Chromium", () => {
+  interface FpResult {
+    visitorId: string;
+    requestId: string;
+    confidence: { score: number };
+    visitorFound: boolean;
+  }
+
+  /** Calls the page's agent (imported by the page itself) `times` times. */
+  function getResults(page: Page, times: number): Promise<FpResult[]> {
+    return page.evaluate(
+      (n) => (window as unknown as { fpGet(n: number): Promise<FpResult[]> }).fpGet(n),
+      times,
+    );
+  }
+
+  it("stable visitorId per browser context, new requestId per get(); the events API has the event", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    pageErrors = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    await page.goto(`${site.url}/fingerprint`);
+    const [first, second] = await getResults(page, 2);
+    expect(first).toEqual({
+      visitorId: expect.stringMatching(/^[A-Za-z0-9]{20}$/),
+      requestId: expect.stringMatching(/^\d+\.[A-Za-z0-9]{6}$/),
+      confidence: { score: 1 },
+      visitorFound: false,
+    });
+    expect(second?.visitorId).toBe(first?.visitorId);
+    expect(second?.requestId).not.toBe(first?.requestId);
+    expect(second?.visitorFound).toBe(true);
+
+    // Another page of the same context shares the origin's storage: the same visitor.
+    const samePage = await context.newPage();
+    await samePage.goto(`${site.url}/fingerprint`);
+    const [same] = await getResults(samePage, 1);
+    expect(same?.visitorId).toBe(first?.visitorId);
+
+    // Another browser context is another visitor.
+    const otherContext = await browser.newContext();
+    const otherPage = await otherContext.newPage();
+    await otherPage.goto(`${site.url}/fingerprint`);
+    const [other] = await getResults(otherPage, 1);
+    expect(other?.visitorId).not.toBe(first?.visitorId);
+    expect(other?.visitorFound).toBe(false);
+
+    const answer = await fetch(`${sandbox.url}/fingerprint/eu-api/events/${first?.requestId}`, {
+      headers: { "Auth-API-Key": FP_SECRET },
+    });
+    expect(answer.status).toBe(200);
+    const event = (await answer.json()) as {
+      products: { identification: { data: Record<string, unknown> }; botd: unknown };
+    };
+    expect(event.products.identification.data).toMatchObject({
+      visitorId: first?.visitorId,
+      requestId: first?.requestId,
+      url: `${site.url}/fingerprint`,
+      ip: "127.0.0.1",
+      incognito: false,
+      replayed: false,
+      browserDetails: { browserName: expect.stringMatching(/^Chrome/), os: "Linux" },
+    });
+    expect(event.products.botd).toMatchObject({ data: { bot: { result: "notDetected" } } });
+    // Not in the RoW region.
+    const elsewhere = await fetch(`${sandbox.url}/fingerprint/api/events/${first?.requestId}`, {
+      headers: { "Auth-API-Key": FP_SECRET },
+    });
+    expect(elsewhere.status).toBe(404);
+    await context.close();
+    await otherContext.close();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
+
 interface HCaptchaGlobal {
   execute(options: { async: true }): Promise<{ response: string; key: string }>;
   execute(id: string, options: { async: true }): Promise<{ response: string; key: string }>;
@@ -201,8 +415,16 @@ interface HCaptchaGlobal {
   remove(id?: string): void;
 }
 
+interface GRecaptchaGlobal {
+  ready(callback: () => void): void;
+  execute(siteKey: string, options: { action: string }): Promise<string>;
+  getResponse(id?: number): string;
+  reset(id?: number): void;
+}
+
 declare global {
   interface Window {
     hcaptcha: HCaptchaGlobal;
+    grecaptcha: GRecaptchaGlobal;
   }
 }

@@ -4,6 +4,7 @@ import {
   e2eDataDir,
   ensureAccount,
   HCAPTCHA_BOT_KEY,
+  HCAPTCHA_SAFE_USER_KEY,
   ports,
   repoRoot,
   urls,

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Account, createDefaultAccount } from "./account.js";
-import { AccountFileError, parseAccount } from "./account-validate.js";
+import { AccountFileError, readAccountJson } from "./account-validate.js";
+import { createFileOnce, replaceFile } from "./atomic-file.js";
 
 export const ACCOUNT_FILE = "account.json";
 /** Largest account file we read: bounds memory if the path points at something else. */
@@ -17,8 +17,10 @@ export function accountPath(dataDir: string): string {
   return join(dataDir, ACCOUNT_FILE);
 }
 
-/** Reads and validates the account, or returns undefined when the file does not exist. */
-export async function loadAccount(dataDir: string): Promise<Account | undefined> {
+const serialize = (account: Account) => `${JSON.stringify(account, null, 2)}\n`;
+
+/** Reads and validates the file as it is; undefined when it does not exist. */
+async function readAccountFile(dataDir: string) {
   const path = accountPath(dataDir);
   let text: string;
   try {
@@ -41,50 +43,25 @@ export async function loadAccount(dataDir: string): Promise<Account | undefined>
   } catch {
     throw new AccountFileError("account-corrupt", `${path}: is not valid JSON`);
   }
-  return parseAccount(json, ACCOUNT_FILE);
+  return readAccountJson(json, ACCOUNT_FILE);
 }
 
-/** Writes `account` to a fsynced 0600 temp file in `dataDir`; returns its path. */
-async function writeTemp(dataDir: string, account: Account): Promise<string> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const temp = join(dataDir, `.${ACCOUNT_FILE}.${randomBytes(6).toString("hex")}.tmp`);
-  const file = await open(temp, "wx", 0o600);
-  try {
-    await file.writeFile(`${JSON.stringify(account, null, 2)}\n`);
-    await file.sync();
-    await file.close();
-  } catch (error) {
-    await file.close().catch(() => {});
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  return temp;
-}
-
-/** Makes a rename/link durable; not every file system supports fsync on directories. */
-async function syncDir(dataDir: string): Promise<void> {
-  try {
-    const dir = await open(dataDir, "r");
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
-  } catch {
-    // best effort
-  }
+/**
+ * Reads and validates the account, or returns undefined when the file does not exist. A
+ * file written before JWE support gets its `encryptionSecret` here and is rewritten
+ * atomically; the file is read again after that, so two processes upgrading at once
+ * settle on the secret that ended up on disk (the last rename).
+ */
+export async function loadAccount(dataDir: string): Promise<Account | undefined> {
+  const parsed = await readAccountFile(dataDir);
+  if (!parsed?.upgraded) return parsed?.account;
+  await writeAccount(dataDir, parsed.account);
+  return (await readAccountFile(dataDir))?.account;
 }
 
 /** Replaces the account file atomically (temp file + fsync + rename): readers see old or new. */
-export async function writeAccount(dataDir: string, account: Account): Promise<void> {
-  const temp = await writeTemp(dataDir, account);
-  try {
-    await rename(temp, accountPath(dataDir));
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  await syncDir(dataDir);
+export function writeAccount(dataDir: string, account: Account): Promise<void> {
+  return replaceFile(dataDir, ACCOUNT_FILE, serialize(account));
 }
 
 export interface LoadedAccount {
@@ -102,17 +79,10 @@ export async function loadOrCreateAccount(dataDir: string): Promise<LoadedAccoun
   const existing = await loadAccount(dataDir);
   if (existing) return { account: existing, created: false };
   const account = createDefaultAccount();
-  const temp = await writeTemp(dataDir, account);
-  try {
-    await link(temp, accountPath(dataDir));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const winner = await loadAccount(dataDir);
-    if (winner) return { account: winner, created: false };
-    throw error;
-  } finally {
-    await unlink(temp).catch(() => {});
+  if (await createFileOnce(dataDir, ACCOUNT_FILE, serialize(account))) {
+    return { account, created: true };
   }
-  await syncDir(dataDir);
-  return { account, created: true };
+  const winner = await loadAccount(dataDir);
+  if (winner) return { account: winner, created: false };
+  throw new AccountFileError("account-unreadable", `${accountPath(dataDir)}: vanished`);
 }

@@ -5,7 +5,7 @@ import { HCAPTCHA_TEST_KEYS, HCAPTCHA_TEST_SECRET } from "@shapes/protocol";
 export interface ApiConfig {
   /** Whether web protection may issue tokens for this API. */
   allowWeb: boolean;
-  /** Whether tokens for this API are encrypted (JWE): honoured in a later issue. */
+  /** Whether tokens for this API are encrypted: compact JWEs, A256GCMKW + A256GCM. */
   jwe: boolean;
 }
 
@@ -19,11 +19,11 @@ export interface HcaptchaSiteConfig {
   minScore: number;
   /** Whether the client IP is sent to siteverify as `remoteip`. */
   includeIP: boolean;
-  /** Embed the full result (needs JWE): honoured in a later issue. */
+  /** Embed the full siteverify answer, in JWE tokens only (JWS tokens get the minimal one). */
   embedResult: boolean;
-  /** Session-related result lifetime (0 = refresh token lifetime): later issue. */
+  /** How long a result counts in an SDK session (0 = the refresh token lifetime). */
   maxResultLifetimeSeconds: number;
-  /** Requests per minute (0 = unlimited): enforced in a later issue. */
+  /** Requests per minute at /attest and /token for this site key (0 = unlimited). */
   rateLimit: number;
 }
 
@@ -33,6 +33,38 @@ export interface HcaptchaConfig {
   sites: Record<string, HcaptchaSiteConfig>;
 }
 
+/** One reCAPTCHA site (`approov web -recaptcha -add ...`): stored now, checked in a later step. */
+export interface RecaptchaSiteConfig extends HcaptchaSiteConfig {
+  /** reCAPTCHA v3 actions a result must name; empty = no action check. */
+  actions: string[];
+}
+
+export interface RecaptchaConfig {
+  optional: boolean;
+  sites: Record<string, RecaptchaSiteConfig>;
+}
+
+export type FingerprintRegion = "RoW" | "EU";
+
+/** One Fingerprint subscription, by public API key: stored now, checked in a later step. */
+export interface FingerprintSubscriptionConfig {
+  /** The Fingerprint secret API key; never logged or returned. */
+  secret: string;
+  region: FingerprintRegion;
+  /** Longest time between the browser's get() and the token request (may be fractional). */
+  maxElapsedTimeSeconds: number;
+  /** Highest accepted bot probability (0..1); 1 accepts every result. */
+  maxBotProbability: number;
+  embedResult: boolean;
+  maxResultLifetimeSeconds: number;
+  rateLimit: number;
+}
+
+export interface FingerprintConfig {
+  optional: boolean;
+  subscriptions: Record<string, FingerprintSubscriptionConfig>;
+}
+
 /** The persisted account (`account.json`, format version 1). */
 export interface Account {
   version: 1;
@@ -40,13 +72,45 @@ export interface Account {
   siteKey: string;
   /** Base64 of the 32-byte account secret: the HS256 key of valid tokens. */
   secret: string;
+  /**
+   * Base64 of 32 random bytes: the A256GCMKW key of JWE tokens (APIs with `jwe`). The root
+   * start script hands it to backends as APPROOV_ENCRYPTION_SECRET: keep the name.
+   */
+  encryptionSecret: string;
   tokenLifetimeSeconds: number;
   refreshTokenLifetimeSeconds: number;
   apis: Record<string, ApiConfig>;
   hcaptcha: HcaptchaConfig;
+  recaptcha: RecaptchaConfig;
+  fingerprint: FingerprintConfig;
 }
 
 export const ACCOUNT_SECRET_BYTES = 32;
+export const ENCRYPTION_SECRET_BYTES = 32;
+
+/** A fresh encryption secret (base64 of 32 random bytes). */
+export function newEncryptionSecret(): string {
+  return randomBytes(ENCRYPTION_SECRET_BYTES).toString("base64");
+}
+
+/** Defaults of the properties an admin PUT may omit (admin-api.md). */
+export const SITE_DEFAULTS = {
+  domains: [] as string[],
+  minScore: 0,
+  includeIP: false,
+  embedResult: false,
+  maxResultLifetimeSeconds: 0,
+  rateLimit: 0,
+} as const;
+
+export const SUBSCRIPTION_DEFAULTS = {
+  region: "RoW" as FingerprintRegion,
+  maxElapsedTimeSeconds: 2,
+  maxBotProbability: 1,
+  embedResult: false,
+  maxResultLifetimeSeconds: 0,
+  rateLimit: 0,
+} as const;
 
 function testSite(minScore: number): HcaptchaSiteConfig {
   return {
@@ -70,6 +134,7 @@ export function createDefaultAccount(): Account {
     version: 1,
     siteKey: randomUUID(),
     secret: randomBytes(ACCOUNT_SECRET_BYTES).toString("base64"),
+    encryptionSecret: newEncryptionSecret(),
     tokenLifetimeSeconds: 120,
     refreshTokenLifetimeSeconds: 7200,
     apis: { localhost: { allowWeb: true, jwe: false } },
@@ -81,5 +146,7 @@ export function createDefaultAccount(): Account {
         [HCAPTCHA_TEST_KEYS.enterpriseBotDetected.siteKey]: testSite(0.5),
       },
     },
+    recaptcha: { optional: true, sites: {} },
+    fingerprint: { optional: true, subscriptions: {} },
   };
 }

@@ -4,11 +4,13 @@ import { MemoryReplayStore, type ReplayStore } from "@shapes/verifier";
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { Account } from "./account.js";
+import { AccountHolder } from "./account-holder.js";
+import { type AdminLog, adminRoutes, stdoutAdminLog } from "./admin-routes.js";
 import { attestRoute } from "./attest-route.js";
 import { type DecisionLog, stdoutDecisionLog } from "./decision-log.js";
 import { deriveKey } from "./derive-key.js";
 import { DpopNonces } from "./dpop-nonce.js";
-import { TokenIssuer } from "./issue-token.js";
+import { RateLimiter } from "./rate-limit.js";
 import { RefreshTokens } from "./refresh-token.js";
 import { sdkRefreshRoute } from "./sdk-refresh-route.js";
 import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "./sdk-settings.js";
@@ -16,8 +18,13 @@ import { type SdkRouteDeps, sdkTokenRoute } from "./sdk-token-route.js";
 import type { AttestSettings } from "./settings.js";
 
 export interface AppConfig {
-  /** The loaded account (see account-store.ts). */
-  account: Account;
+  /**
+   * The account: a holder (the service: admin changes are persisted through it), or a
+   * plain account (kept in memory only; admin changes are lost at exit).
+   */
+  account: Account | AccountHolder;
+  /** The admin API's bearer key (admin.key); without it every admin request is refused. */
+  adminKey?: string;
   settings: AttestSettings;
   /** SDK protocol settings (nonces, proofs); defaults as documented. */
   sdk?: SdkSettings;
@@ -27,6 +34,8 @@ export interface AppConfig {
   now?: () => number;
   /** Where decision log lines go (stdout by default). */
   log?: DecisionLog;
+  /** Where admin request lines go (stdout by default). */
+  adminLog?: AdminLog;
 }
 
 const errorBody = (message: string): ApproovErrorBody => ({ message, errors: {} });
@@ -34,7 +43,10 @@ const errorBody = (message: string): ApproovErrorBody => ({ message, errors: {} 
 /** The SDK endpoints: each answer (success or error) carries a fresh server nonce. */
 const SDK_PATHS = new Set(["/token", "/refresh"]);
 
-/** CORS for WEB_ORIGIN; the SDK endpoints also expose what the SDK reads. */
+/** The admin API: no CORS at all, browsers must not call it. */
+const isAdminPath = (path: string) => path === "/admin" || path.startsWith("/admin/");
+
+/** CORS for WEB_ORIGIN (never on /admin); the SDK endpoints also expose what the SDK reads. */
 function corsPolicy(webOrigins: string[]): MiddlewareHandler {
   const options = {
     origin: webOrigins,
@@ -44,7 +56,10 @@ function corsPolicy(webOrigins: string[]): MiddlewareHandler {
   };
   const plain = cors({ ...options, exposeHeaders: [HEADERS.dpopNonce] });
   const sdk = cors({ ...options, exposeHeaders: [HEADERS.dpopNonce, HEADERS.wwwAuthenticate] });
-  return (c, next) => (SDK_PATHS.has(c.req.path) ? sdk(c, next) : plain(c, next));
+  return (c, next) => {
+    if (isAdminPath(c.req.path)) return next();
+    return SDK_PATHS.has(c.req.path) ? sdk(c, next) : plain(c, next);
+  };
 }
 
 /** The attest service as a Hono app (pure: no listening, no file system). */
@@ -52,16 +67,21 @@ export function createApp(config: AppConfig): Hono {
   const app = new Hono();
   const now = config.now ?? Date.now;
   const sdk = config.sdk ?? DEFAULT_SDK_SETTINGS;
-  const { account } = config;
+  const store =
+    config.account instanceof AccountHolder
+      ? config.account
+      : new AccountHolder(config.account, { now });
+  // The account secret never changes through the admin API: keys derived from it are made once.
+  const { account } = store.get();
   const nonces = new DpopNonces(
     deriveKey(account.secret, "dpopNonce"),
     sdk.dpopNonceLifetimeSeconds,
     now,
   );
   const deps: SdkRouteDeps = {
-    account,
+    store,
     settings: config.settings,
-    issuer: new TokenIssuer(account.secret),
+    limiter: new RateLimiter(now),
     now,
     log: config.log ?? stdoutDecisionLog,
     proof: {
@@ -92,6 +112,17 @@ export function createApp(config: AppConfig): Hono {
   app.all("/token", methodNotAllowed);
   app.post("/refresh", sdkRefreshRoute(deps));
   app.all("/refresh", methodNotAllowed);
+
+  app.route(
+    "/admin/v1",
+    adminRoutes({
+      store,
+      adminKey: config.adminKey,
+      bodyTimeoutMs: config.settings.bodyTimeoutMs,
+      now,
+      log: config.adminLog ?? stdoutAdminLog,
+    }),
+  );
 
   app.notFound((c) => c.json(errorBody("Not Found"), 404));
   app.onError((error, c) => {

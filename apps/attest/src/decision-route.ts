@@ -1,22 +1,24 @@
 import { performance } from "node:perf_hooks";
 import { ATTEST_PARAMS, HEADERS, type ServiceEndpoint } from "@shapes/protocol";
 import type { Context } from "hono";
-import type { Account } from "./account.js";
+import type { AccountHolder } from "./account-holder.js";
 import { newArc } from "./arc.js";
 import { AttestError } from "./attest-error.js";
 import { clientIp } from "./client-ip.js";
 import type { DecisionLog, DecisionLogEntry } from "./decision-log.js";
-import type { TokenIssuer } from "./issue-token.js";
 import { clip } from "./list-for-detail.js";
 import { type Param, parseParams } from "./parse-params.js";
+import type { RateLimiter } from "./rate-limit.js";
 import { readBody } from "./read-body.js";
 import type { AttestSettings } from "./settings.js";
 import { UpstreamCheckError } from "./upstream-check-error.js";
 
 export interface RouteDeps {
-  account: Account;
+  /** The current account: read once per request (admin changes apply to the next one). */
+  store: AccountHolder;
   settings: AttestSettings;
-  issuer: TokenIssuer;
+  /** Per site key request counts (`rateLimit`), in this process. */
+  limiter: RateLimiter;
   /** Milliseconds since the epoch: token times come from here. */
   now: () => number;
   log: DecisionLog;
@@ -45,9 +47,10 @@ export const NO_STORE = { "cache-control": "no-store" };
 const USE_DPOP_NONCE = 'DPoP error="use_dpop_nonce"';
 
 function errorHeaders(error: AttestError): Record<string, string> {
-  return error.codes.includes("aprv-invalid-nonce")
-    ? { ...NO_STORE, [HEADERS.wwwAuthenticate]: USE_DPOP_NONCE }
-    : NO_STORE;
+  const headers: Record<string, string> = { ...NO_STORE };
+  if (error.codes.includes("aprv-invalid-nonce")) headers[HEADERS.wwwAuthenticate] = USE_DPOP_NONCE;
+  if (error.retryAfterSeconds !== undefined) headers["retry-after"] = `${error.retryAfterSeconds}`;
+  return headers;
 }
 
 /**

@@ -1,15 +1,16 @@
-import { type CaptchaEmbed, embedKey } from "@shapes/protocol";
+import { embedKey } from "@shapes/protocol";
 import { UNKNOWN_IP } from "./client-ip.js";
 import { decideHcaptcha, type HcaptchaDecision } from "./hcaptcha-decision.js";
 import { siteverify } from "./hcaptcha-siteverify.js";
 import type { CheckedResult } from "./session-expiry.js";
 import type { AttestSettings } from "./settings.js";
+import { type Embeds, fullResult } from "./token-embed.js";
 import type { HcaptchaCheck } from "./validate-web-protection.js";
 
 /** A completed hCaptcha check: the verdict, what tokens embed, and how long it counts. */
 export interface HcaptchaOutcome {
   decision: HcaptchaDecision;
-  embed: Record<string, CaptchaEmbed>;
+  embeds: Embeds;
   result: CheckedResult;
 }
 
@@ -41,14 +42,18 @@ export async function runHcaptchaCheck(
     decision = { passed: false, reason: "hostname differs from hcaptcha-host" };
   }
   const key = embedKey("hcaptcha", siteKey);
+  const full = site.embedResult ? fullResult(result.answer) : undefined;
   return {
     decision,
-    embed: {
-      // A failed result may lack these; fill them so both token kinds look alike.
-      [key]: {
-        challenge_ts: result.challenge_ts ?? new Date(now()).toISOString(),
-        hostname: result.hostname ?? "",
+    embeds: {
+      minimal: {
+        // A failed result may lack these; fill them so both token kinds look alike.
+        [key]: {
+          challenge_ts: result.challenge_ts ?? new Date(now()).toISOString(),
+          hostname: result.hostname ?? "",
+        },
       },
+      full: full ? { [key]: full } : {},
     },
     result: { embedKey: key, maxResultLifetimeSeconds: site.maxResultLifetimeSeconds },
   };

@@ -25,7 +25,7 @@ export type HcaptchaDecision = { passed: true } | { passed: false; reason: strin
  * meet a non-zero minimum.
  */
 export function decideHcaptcha(
-  result: SiteverifyResult,
+  result: Omit<SiteverifyResult, "answer">,
   site: HcaptchaSiteConfig,
 ): HcaptchaDecision {
   if (!result.success) {

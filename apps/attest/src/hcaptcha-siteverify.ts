@@ -8,6 +8,8 @@ export interface SiteverifyResult {
   /** Enterprise risk score: 0.0 = human, 1.0 = bot. */
   score?: number;
   errorCodes: string[];
+  /** The whole answer object, as hCaptcha sent it (the full result of `embedResult`). */
+  answer: Record<string, unknown>;
 }
 
 export interface SiteverifyRequest {
@@ -62,7 +64,11 @@ function parseAnswer(json: unknown): SiteverifyResult {
   ) {
     throw malformed;
   }
-  const result: SiteverifyResult = { success: o.success, errorCodes: codes as string[] };
+  const result: SiteverifyResult = {
+    success: o.success,
+    errorCodes: codes as string[],
+    answer: o,
+  };
   if (typeof o.challenge_ts === "string") result.challenge_ts = o.challenge_ts;
   if (typeof o.hostname === "string") result.hostname = o.hostname;
   if (typeof o.score === "number" && Number.isFinite(o.score)) result.score = o.score;

@@ -1,12 +1,21 @@
 import { createSecretKey, type KeyObject, randomBytes } from "node:crypto";
-import type { ApproovTokenClaims, CaptchaEmbed } from "@shapes/protocol";
-import { SignJWT } from "jose";
+import type { ApproovTokenClaims } from "@shapes/protocol";
+import { EncryptJWT, SignJWT } from "jose";
+import type { EmbedClaim } from "./token-embed.js";
 
 /**
- * Key of the tokens a failed check receives: random per process, never stored or
- * logged, so those tokens look legitimate but no backend can verify them.
+ * Keys of the tokens a failed check receives: random per process, never stored or
+ * logged, so those tokens look legitimate (JWS or JWE alike) but no backend can verify them.
  */
-const DECOY_KEY = createSecretKey(randomBytes(32));
+const DECOY_SIGNING_KEY = createSecretKey(randomBytes(32));
+const DECOY_ENCRYPTION_KEY = createSecretKey(randomBytes(32));
+
+/** The two forms of an Approov token: HS256 JWS, or (APIs with `jwe`) A256GCMKW JWE. */
+export type TokenForm = "jws" | "jwe";
+
+/** The protected headers, fixed: backends pin these algorithms. */
+export const JWS_HEADER = { alg: "HS256", typ: "JWT" } as const;
+export const JWE_HEADER = { alg: "A256GCMKW", enc: "A256GCM", typ: "JWT" } as const;
 
 export interface TokenContent {
   /** Seconds since the epoch. */
@@ -14,25 +23,32 @@ export interface TokenContent {
   lifetimeSeconds: number;
   ip: string;
   arc: string;
-  embed: Record<string, CaptchaEmbed>;
+  /** What the token embeds (already chosen for its form, see token-embed.ts). */
+  embed: EmbedClaim;
   pay?: string;
   /** SDK sessions: the session key's RFC 7638 thumbprint (`cnf.jkt`). */
   jkt?: string;
 }
 
-/** Signs Approov tokens (HS256 JWTs) with the account secret, imported once. */
+/**
+ * Issues Approov tokens: HS256 JWTs signed with the account secret, or compact JWEs
+ * (A256GCMKW + A256GCM) encrypted with the account encryption secret. Both keys are
+ * imported once, when the account (re)loads.
+ */
 export class TokenIssuer {
-  readonly #accountKey: KeyObject;
+  readonly #signingKey: KeyObject;
+  readonly #encryptionKey: KeyObject;
 
-  constructor(accountSecretBase64: string) {
-    this.#accountKey = createSecretKey(Buffer.from(accountSecretBase64, "base64"));
+  constructor(accountSecretBase64: string, encryptionSecretBase64: string) {
+    this.#signingKey = createSecretKey(Buffer.from(accountSecretBase64, "base64"));
+    this.#encryptionKey = createSecretKey(Buffer.from(encryptionSecretBase64, "base64"));
   }
 
   /**
-   * A valid token when `passed`, otherwise the same shape signed with the decoy
-   * key: the client cannot tell them apart, only the backend can.
+   * A valid token when `passed`, otherwise the same shape under the decoy key of its
+   * form: the client cannot tell them apart, only the backend can.
    */
-  issue(content: TokenContent, passed: boolean): Promise<string> {
+  issue(content: TokenContent, passed: boolean, form: TokenForm = "jws"): Promise<string> {
     const claims: Omit<ApproovTokenClaims, "exp" | "iat"> = {
       ip: content.ip,
       arc: content.arc,
@@ -40,10 +56,18 @@ export class TokenIssuer {
     };
     if (content.pay !== undefined) claims.pay = content.pay;
     if (content.jkt !== undefined) claims.cnf = { jkt: content.jkt };
+    const expires = content.issuedAt + content.lifetimeSeconds;
+    if (form === "jwe") {
+      return new EncryptJWT({ ...claims })
+        .setProtectedHeader({ ...JWE_HEADER })
+        .setIssuedAt(content.issuedAt)
+        .setExpirationTime(expires)
+        .encrypt(passed ? this.#encryptionKey : DECOY_ENCRYPTION_KEY);
+    }
     return new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setProtectedHeader({ ...JWS_HEADER })
       .setIssuedAt(content.issuedAt)
-      .setExpirationTime(content.issuedAt + content.lifetimeSeconds)
-      .sign(passed ? this.#accountKey : DECOY_KEY);
+      .setExpirationTime(expires)
+      .sign(passed ? this.#signingKey : DECOY_SIGNING_KEY);
   }
 }

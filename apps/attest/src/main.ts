@@ -1,7 +1,9 @@
 import { ConfigError, portFromEnv, runService } from "@shapes/node-service";
-import { dataDirFromEnv, loadOrCreateAccount } from "./account-store.js";
+import { dataDirFromEnv } from "./account-store.js";
 import { AccountFileError } from "./account-validate.js";
+import { AdminKeyFileError } from "./admin-key.js";
 import { createApp } from "./app.js";
+import { openDataDir } from "./open-data-dir.js";
 import { sdkSettingsFromEnv } from "./sdk-settings.js";
 import { settingsFromEnv } from "./settings.js";
 
@@ -9,8 +11,8 @@ try {
   const settings = settingsFromEnv(process.env);
   const sdk = sdkSettingsFromEnv(process.env);
   const port = portFromEnv(process.env, "ATTEST_PORT", 8001);
-  const { account } = await loadOrCreateAccount(dataDirFromEnv(process.env));
-  const app = createApp({ account, settings, sdk });
+  const { store, adminKey } = await openDataDir(dataDirFromEnv(process.env));
+  const app = createApp({ account: store, adminKey, settings, sdk });
   await runService({
     name: "attest",
     fetch: app.fetch,
@@ -18,7 +20,11 @@ try {
     hostname: process.env.HOST || "127.0.0.1",
   });
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof AccountFileError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof AccountFileError ||
+    error instanceof AdminKeyFileError
+  ) {
     console.error(`attest: ${error.message}`);
     process.exit(1);
   }

@@ -14,8 +14,13 @@ export interface RefreshClaims {
   sid: string;
   /** Whether the session's human check passed (false: only decoy tokens). */
   passed: boolean;
-  /** What the session's Approov tokens embed. */
+  /** What the session's Approov tokens embed: the minimal properties (JWS and JWE). */
   embed: Record<string, CaptchaEmbed>;
+  /**
+   * The full results of `embedResult` sites, for the session's JWE tokens only. Absent in
+   * refresh tokens issued before JWE support (their sessions embed the minimal ones).
+   */
+  embedFull?: Record<string, Record<string, unknown>>;
   /** The client IP at the session's start. */
   ip: string;
   /** The `expiries` answered at /token (ms), repeated by every /refresh. */
@@ -32,8 +37,11 @@ export class RefreshTokenError extends Error {
   }
 }
 
-/** Far above a real token (under 1 KiB): nothing bigger is worth decrypting. */
-const MAX_TOKEN_CHARS = 4096;
+/**
+ * Far above a real token (under 1 KiB, up to about 3.5 KiB with a full embedded result of
+ * at most 2 KiB): nothing bigger is worth decrypting.
+ */
+const MAX_TOKEN_CHARS = 6144;
 const JWE_COMPACT = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -49,6 +57,8 @@ function hasShape(p: Record<string, unknown>): boolean {
     Number.isSafeInteger(p.exp) &&
     isRecord(p.embed) &&
     Object.values(p.embed).every(isRecord) &&
+    (p.embedFull === undefined ||
+      (isRecord(p.embedFull) && Object.values(p.embedFull).every(isRecord))) &&
     isRecord(p.expiries) &&
     Object.values(p.expiries).every((v) => Number.isSafeInteger(v))
   );

@@ -14,9 +14,9 @@ import { validateRefreshParams } from "./validate-params.js";
  * none outlives the session.
  */
 export function sdkRefreshRoute(deps: SdkRouteDeps) {
-  const { account, issuer } = deps;
   return decisionRoute("refresh", deps, async (req: DecisionRequest) => {
     const { c, arc, params, ip } = req;
+    const { account, issuer } = deps.store.get();
     const e = new ErrorCollector();
     const jkt = await checkSessionProof(c, deps.proof, e);
     const request = validateRefreshParams(params, account, e);
@@ -32,13 +32,13 @@ export function sdkRefreshRoute(deps: SdkRouteDeps) {
     if (jkt === undefined || session === undefined) throw new Error("unchecked /refresh request");
 
     const issuedAt = Math.floor(deps.now() / 1000);
-    const tokens = await issueSessionTokens(issuer, {
+    const tokens = await issueSessionTokens(issuer, account, {
       apis: request.apis,
       issuedAt,
       lifetimeSeconds: tokenLifetimeSeconds(issuedAt, account.tokenLifetimeSeconds, session.exp),
       ip,
       arc,
-      embed: session.embed,
+      embeds: { minimal: session.embed, full: session.embedFull ?? {} },
       ...(request.pay !== undefined ? { pay: request.pay } : {}),
       jkt,
       passed: session.passed,

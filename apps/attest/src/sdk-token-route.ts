@@ -1,6 +1,8 @@
+import { embedKey } from "@shapes/protocol";
 import { ErrorCollector } from "./attest-error.js";
 import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
 import { runHcaptchaCheck } from "./hcaptcha-check.js";
+import { enforceRateLimit } from "./rate-limit.js";
 import type { RefreshTokens } from "./refresh-token.js";
 import { sessionTimes, tokenLifetimeSeconds } from "./session-expiry.js";
 import { checkSessionProof, type SessionProofDeps } from "./session-proof.js";
@@ -20,16 +22,24 @@ export interface SdkRouteDeps extends RouteDeps {
  * and the expiries; a failed check gets the same shape with decoys.
  */
 export function sdkTokenRoute(deps: SdkRouteDeps) {
-  const { account, settings, issuer } = deps;
+  const { settings } = deps;
   return decisionRoute("token", deps, async (req: DecisionRequest) => {
     const { c, arc, params, ip } = req;
+    const { account, issuer } = deps.store.get();
     const e = new ErrorCollector();
     const jkt = await checkSessionProof(c, deps.proof, e);
     const request = validateCheckParams(params, account, "token", e);
     e.throwIfAny();
     if (jkt === undefined || request === undefined) throw new Error("unchecked /token request");
 
-    const { decision, embed, result } = await runHcaptchaCheck(
+    const { siteKey, site } = request.hcaptcha;
+    enforceRateLimit(
+      deps.limiter,
+      "hcap-token-check",
+      embedKey("hcaptcha", siteKey),
+      site.rateLimit,
+    );
+    const { decision, embeds, result } = await runHcaptchaCheck(
       request.hcaptcha,
       ip,
       settings,
@@ -39,7 +49,7 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
     const session = sessionTimes(issuedAt, account.refreshTokenLifetimeSeconds, [result]);
     const sid = newSessionId();
     req.setSid(sid);
-    const tokens = await issueSessionTokens(issuer, {
+    const tokens = await issueSessionTokens(issuer, account, {
       apis: request.apis,
       issuedAt,
       lifetimeSeconds: tokenLifetimeSeconds(
@@ -49,7 +59,7 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
       ),
       ip,
       arc,
-      embed,
+      embeds,
       ...(request.pay !== undefined ? { pay: request.pay } : {}),
       jkt,
       passed: decision.passed,
@@ -60,7 +70,8 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
       exp: session.endSeconds,
       sid,
       passed: decision.passed,
-      embed,
+      embed: embeds.minimal,
+      ...(Object.keys(embeds.full).length > 0 ? { embedFull: embeds.full } : {}),
       ip,
       expiries: session.expiries,
     });

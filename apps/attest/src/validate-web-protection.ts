@@ -71,7 +71,8 @@ export function validateWebProtection(
   if (!hcapGiven && !recapGiven && !fpGiven) e.add("aprv-no-web-protect-params");
 
   const hcaptchaSites = matched ? Object.keys(matched.hcaptcha.sites).length : 0;
-  // reCAPTCHA and Fingerprint cannot be configured yet: an account has hCaptcha or nothing.
+  // reCAPTCHA sites and Fingerprint subscriptions are stored but not checked yet (the later
+  // step plugs in below, in the recapGiven / fpGiven blocks): only hCaptcha counts here.
   if (matched && hcaptchaSites === 0) e.add("aprv-no-web-protect-def");
   if (matched && !matched.hcaptcha.optional && !hcapGiven) e.add("hcap-missing-required-params");
 

@@ -127,7 +127,7 @@ describe("account store", () => {
 });
 
 describe("init script", () => {
-  it("creates the account and prints one line with the site key, never the secret", async () => {
+  it("creates the account and the admin key, prints one line with the site key, never a secret", async () => {
     const script = fileURLToPath(new URL("../src/init.ts", import.meta.url));
     const tsx = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
     const { stdout } = await promisify(execFile)(tsx, [script], {
@@ -140,5 +140,11 @@ describe("init script", () => {
       `Approov account ready in ${join(dir, "data")} (site key ${account?.siteKey})\n`,
     );
     expect(stdout).not.toContain(account?.secret);
+    // The admin key is made alongside, 0600, and never printed.
+    const adminKey = (await readFile(join(dir, "data", "admin.key"), "utf8")).trim();
+    expect(adminKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await stat(join(dir, "data", "admin.key"))).mode & 0o777).toBe(0o600);
+    expect(stdout).not.toContain(adminKey);
+    expect(stdout).not.toContain(account?.encryptionSecret);
   });
 });

@@ -1,5 +1,7 @@
 import type { Hono } from "hono";
 import { type Account, createDefaultAccount } from "../../src/account.js";
+import { AccountHolder, type PersistAccount } from "../../src/account-holder.js";
+import type { AdminLogEntry } from "../../src/admin-routes.js";
 import { createApp } from "../../src/app.js";
 import type { DecisionLogEntry } from "../../src/decision-log.js";
 import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "../../src/sdk-settings.js";
@@ -9,11 +11,17 @@ export const WEB_ORIGIN = "http://localhost:8000";
 /** A fixed clock for token times: 2025-01-01T00:00:00Z. */
 export const NOW_MS = Date.UTC(2025, 0, 1);
 
+/** The admin key of test apps (43 base64url characters, like a real one). */
+export const TEST_ADMIN_KEY = "dGVzdC1hZG1pbi1rZXktdGVzdC1hZG1pbi1rZXktdGVz";
+
 export interface TestApp {
   app: Hono;
+  /** The account as created (before any admin change; `store.get()` has the current one). */
   account: Account;
+  store: AccountHolder;
   settings: AttestSettings;
   logs: DecisionLogEntry[];
+  adminLogs: AdminLogEntry[];
 }
 
 /** The attest app over a fresh pre-configured account, with decision log lines captured. */
@@ -23,20 +31,62 @@ export function testApp(
     settings?: Partial<AttestSettings>;
     sdk?: Partial<SdkSettings>;
     now?: () => number;
+    persist?: PersistAccount;
   } = {},
 ): TestApp {
   const account = createDefaultAccount();
   options.account?.(account);
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const logs: DecisionLogEntry[] = [];
+  const adminLogs: AdminLogEntry[] = [];
+  const now = options.now ?? (() => NOW_MS);
+  const store = new AccountHolder(account, {
+    now,
+    ...(options.persist ? { persist: options.persist } : {}),
+  });
   const app = createApp({
-    account,
+    account: store,
+    adminKey: TEST_ADMIN_KEY,
     settings,
     sdk: { ...DEFAULT_SDK_SETTINGS, ...options.sdk },
-    now: options.now ?? (() => NOW_MS),
+    now,
     log: (entry) => logs.push(entry),
+    adminLog: (entry) => adminLogs.push(entry),
   });
-  return { app, account, settings, logs };
+  return { app, account, store, settings, logs, adminLogs };
+}
+
+/** One admin API call with the test admin key (or `key`; null sends no Authorization). */
+export function adminCall(
+  app: Hono,
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string | null = TEST_ADMIN_KEY,
+): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  return Promise.resolve(
+    app.request(
+      `/admin/v1${path}`,
+      { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) },
+      connEnv(),
+    ),
+  );
+}
+
+/** An admin call that must answer 200; resolves its JSON. */
+export async function adminOk<T = Record<string, unknown>>(
+  app: Hono,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await adminCall(app, method, path, body);
+  if (res.status !== 200)
+    throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
 /** What a socket-less app.request() needs for getConnInfo: the peer address. */

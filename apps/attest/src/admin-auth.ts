@@ -1,0 +1,23 @@
+import type { MiddlewareHandler } from "hono";
+import { AdminError, adminErrorResponse } from "./admin-error.js";
+import { constantTimeEqual } from "./constant-time.js";
+
+const BEARER = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
+
+/**
+ * `Authorization: Bearer <admin key>`, compared in constant time. Without a configured
+ * key (an app built without one) every request is refused.
+ */
+export function adminAuth(adminKey: string | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    const given = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    if (given === undefined) {
+      return adminErrorResponse(c, new AdminError(401, "admin key required"));
+    }
+    // Compared even without a configured key, so both refusals take the same time.
+    const accepted = constantTimeEqual(given, adminKey ?? "") && adminKey !== undefined;
+    if (!accepted) return adminErrorResponse(c, new AdminError(401, "admin key not accepted"));
+    await next();
+  };
+}

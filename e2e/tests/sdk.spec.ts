@@ -1,4 +1,4 @@
-import { expect, type Page, type Request, test } from "@playwright/test";
+import { expect, type Page, type Response, test } from "@playwright/test";
 import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from "jose";
 import {
   HCAPTCHA_PUBLISHER_KEY,
@@ -12,17 +12,25 @@ import { decodeJwt, verifiesWithAccountSecret } from "../support/tokens.js";
 
 const PAGE = "/approov-hcaptcha-sdk-protected/";
 
-/** Counts what the page asks of hCaptcha (the sandbox) and of attest. */
-function countRequests(page: Page) {
+/**
+ * Counts what the page got from hCaptcha (the sandbox) and from attest. Only successful
+ * answers count: a session's first request to attest is the DPoP nonce dance (a 400 with
+ * a fresh nonce, then the same request again).
+ */
+function countAnswers(page: Page) {
   const counts = { hcaptcha: 0, token: 0, refresh: 0 };
-  page.on("request", (request: Request) => {
-    const url = new URL(request.url());
+  page.on("response", (response: Response) => {
+    if (response.status() !== 200) return;
+    const url = new URL(response.url());
     if (url.origin === urls.sandbox && url.pathname === "/1/execute") counts.hcaptcha++;
     if (url.origin === urls.attest && url.pathname === "/token") counts.token++;
     if (url.origin === urls.attest && url.pathname === "/refresh") counts.refresh++;
   });
   return counts;
 }
+
+const isAttest = (path: string) => (response: Response) =>
+  response.url() === `${urls.attest}${path}` && response.status() === 200;
 
 async function clickShape(page: Page) {
   const shapes = page.waitForResponse((r) => r.url().endsWith("/v2/shapes"));
@@ -62,7 +70,7 @@ test("the SDK page gets a shape with an Approov token bound to its session key b
 });
 
 test("a session lives through several token refreshes with one hCaptcha", async ({ page }) => {
-  const counts = countRequests(page);
+  const counts = countAnswers(page);
   await page.goto(PAGE);
   const tokens = new Set<string>();
   for (let i = 0; i < 3; i++) {
@@ -80,7 +88,7 @@ test("a session lives through several token refreshes with one hCaptcha", async 
 test("when the session ends the page re-initialises it and runs hCaptcha again", async ({
   page,
 }) => {
-  const counts = countRequests(page);
+  const counts = countAnswers(page);
   await page.goto(`${urls.shortSessionWeb}${PAGE}`);
   const first = await clickShape(page);
   const firstClaims = decodeJwt((await first.request().headerValue("approov-token")) as string);
@@ -103,9 +111,10 @@ test("a DPoP proof replayed to attest is refused", async ({ page, request }) => 
   await page.goto(PAGE);
   await clickShape(page);
   await pause(TOKEN_LIFETIME_SECONDS + 0.5);
-  const refreshed = page.waitForRequest((r) => r.url() === `${urls.attest}/refresh`);
+  const refreshed = page.waitForResponse(isAttest("/refresh"));
   await clickShape(page);
-  const original = await refreshed;
+  // A proof attest accepted once: sent again, it must be refused.
+  const original = (await refreshed).request();
 
   const replay = await request.post(`${urls.attest}/refresh`, {
     headers: {
@@ -124,7 +133,7 @@ test("a refresh token copied to another browser cannot be used there", async ({
   browser,
 }) => {
   await page.goto(PAGE);
-  const tokenResponse = page.waitForResponse((r) => r.url() === `${urls.attest}/token`);
+  const tokenResponse = page.waitForResponse(isAttest("/token"));
   await clickShape(page);
   const { refreshToken } = await (await tokenResponse).json();
   expect(typeof refreshToken).toBe("string");

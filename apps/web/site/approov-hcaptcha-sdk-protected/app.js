@@ -40,7 +40,7 @@ async function fetchApproovToken(api) {
       hcaptchaSiteKey: HCAPTCHA_SITE_KEY,
     });
     // Perform the challenge and get a fresh hCaptcha token
-    const hcaptchaToken = await document.getElementById("hcaptcha").executeAsync();
+    const hcaptchaToken = await document.getElementById("approov-hcaptcha-widget").executeAsync();
     // Fetch the Approov token
     return Approov.fetchToken(api, { hcaptchaToken });
   }

@@ -1,3 +1,4 @@
+import { resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, portFromEnv, urlFromEnv } from "@shapes/node-service";
 import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
@@ -44,7 +45,7 @@ export function readWebConfig(env: Env): WebConfig {
       siteKeyFromEnv(env, "HCAPTCHA_SITE_KEY", HCAPTCHA_TEST_KEYS.publisher.siteKey) ??
       HCAPTCHA_TEST_KEYS.publisher.siteKey,
     hcaptchaJsUrl: hcaptchaJsUrlFromEnv(env),
-    distDir: DEFAULT_DIST_DIR,
+    distDir: distDirFromEnv(env),
   };
 }
 
@@ -73,6 +74,13 @@ function hcaptchaJsUrlFromEnv(env: Env): string | undefined {
   const raw = urlFromEnv(env, "HCAPTCHA_JS_URL", "http://localhost:8003/1/api.js");
   // The serialised form percent-encodes quotes and angle brackets: safe inside an attribute.
   return new URL(raw).href;
+}
+
+/** WEB_DIST_DIR serves another copy of the site, e.g. one whose placeholders were edited by hand. */
+function distDirFromEnv(env: Env): string {
+  const raw = env.WEB_DIST_DIR;
+  if (raw === undefined || raw === "") return DEFAULT_DIST_DIR;
+  return `${resolve(raw)}${sep}`;
 }
 
 function withoutTrailingSlash(url: string): string {

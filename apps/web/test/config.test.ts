@@ -157,3 +157,10 @@ describe("fillPlaceholders", () => {
     expect(fillPlaceholders(page, { ...config, hcaptchaJsUrl: undefined })).toBe(page);
   });
 });
+
+describe("WEB_DIST_DIR", () => {
+  it("serves another copy of the site when set, the build output otherwise", () => {
+    expect(readWebConfig({}).distDir).toMatch(/apps\/web\/dist\/$/);
+    expect(readWebConfig({ WEB_DIST_DIR: "/tmp/site-copy" }).distDir).toBe("/tmp/site-copy/");
+  });
+});

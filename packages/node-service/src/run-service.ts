@@ -9,8 +9,27 @@ export interface ServiceOptions {
   port: number;
   /** Interface to bind; 127.0.0.1 by default so a demo is not exposed to the network. */
   hostname?: string;
-  /** Whether SIGINT/SIGTERM close the server (true for a process's main service). */
+  /**
+   * Whether this is the process's main service (the default): SIGINT/SIGTERM close it,
+   * and a failure to listen prints one line and exits 1 instead of rejecting.
+   */
   handleSignals?: boolean;
+}
+
+/** The service could not listen, e.g. its port is taken; the message says which. */
+export class ListenError extends Error {
+  override name = "ListenError";
+}
+
+function listenFailure(name: string, hostname: string, port: number, error: unknown): ListenError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === "EADDRINUSE"
+      ? "the port is already in use (stop the other process or choose another port)"
+      : code === "EACCES"
+        ? "permission denied"
+        : (error as Error).message;
+  return new ListenError(`${name}: cannot listen on ${hostname}:${port}: ${reason}`);
 }
 
 export interface RunningService {
@@ -46,6 +65,11 @@ export function runService(options: ServiceOptions): Promise<RunningService> {
         resolve({ url, port: info.port, close });
       },
     );
-    server.once("error", reject);
+    server.once("error", (error) => {
+      const failure = listenFailure(options.name, hostname, options.port, error);
+      if (options.handleSignals === false) return reject(failure);
+      console.error(failure.message);
+      process.exit(1);
+    });
   });
 }

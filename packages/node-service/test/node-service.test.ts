@@ -43,3 +43,23 @@ describe("runService", () => {
     await expect(fetch(`${service.url}/ping`)).rejects.toThrow();
   });
 });
+
+describe("runService listen failures", () => {
+  it("rejects with a message naming the service and the taken port", async () => {
+    const first = await runService({
+      name: "one",
+      fetch: () => new Response(""),
+      port: 0,
+      handleSignals: false,
+    });
+    await expect(
+      runService({
+        name: "two",
+        fetch: () => new Response(""),
+        port: first.port,
+        handleSignals: false,
+      }),
+    ).rejects.toThrow(`two: cannot listen on 127.0.0.1:${first.port}: the port is already in use`);
+    await first.close();
+  });
+});

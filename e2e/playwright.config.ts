@@ -18,6 +18,8 @@ const executablePath =
   process.env.CHROMIUM_PATH || (existsSync(systemChromium) ? systemChromium : undefined);
 
 const dataDir = e2eDataDir();
+// One fuzz seed per run, chosen here so the runner and its workers agree on it.
+process.env.FUZZ_SEED ??= String(Date.now() % 1_000_000);
 const account = ensureAccount(dataDir);
 const stackEnv = {
   ...process.env,

@@ -1,4 +1,5 @@
-import type { AddressInfo } from "node:net";
+import { STATUS_CODES } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { serve } from "@hono/node-server";
 
 export interface ServiceOptions {
@@ -14,6 +15,12 @@ export interface ServiceOptions {
    * and a failure to listen prints one line and exits 1 instead of rejecting.
    */
   handleSignals?: boolean;
+  /**
+   * The JSON body of answers to requests Node's HTTP parser refuses before the app sees
+   * them (malformed HTTP: 400, request line or headers over 16 KiB: 431, too slow: 408),
+   * so those are documented errors in the service's own format too.
+   */
+  clientErrorBody?: (status: number, statusText: string) => unknown;
 }
 
 /** The service could not listen, e.g. its port is taken; the message says which. */
@@ -65,6 +72,9 @@ export function runService(options: ServiceOptions): Promise<RunningService> {
         resolve({ url, port: info.port, close });
       },
     );
+    server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) =>
+      answerClientError(error, socket, options.clientErrorBody),
+    );
     server.once("error", (error) => {
       const failure = listenFailure(options.name, hostname, options.port, error);
       if (options.handleSignals === false) return reject(failure);
@@ -72,4 +82,28 @@ export function runService(options: ServiceOptions): Promise<RunningService> {
       process.exit(1);
     });
   });
+}
+
+/** Writes a complete error answer on a connection Node could not parse, then closes it. */
+function answerClientError(
+  error: NodeJS.ErrnoException,
+  socket: Socket,
+  clientErrorBody: ServiceOptions["clientErrorBody"],
+): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? 431
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? 408
+        : 400;
+  const statusText = STATUS_CODES[status] ?? "Bad Request";
+  const body = JSON.stringify(clientErrorBody?.(status, statusText) ?? { message: statusText });
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -63,3 +63,37 @@ describe("runService listen failures", () => {
     await first.close();
   });
 });
+
+describe("requests Node's HTTP parser refuses", () => {
+  async function rawAnswer(port: number, request: string): Promise<string> {
+    const { connect } = await import("node:net");
+    return new Promise((resolve) => {
+      let answer = "";
+      const socket = connect(port, "127.0.0.1", () => socket.write(request));
+      socket.on("data", (chunk) => {
+        answer += chunk;
+      });
+      socket.on("close", () => resolve(answer));
+    });
+  }
+
+  it("answers 431 and 400 with the service's JSON body and closes", async () => {
+    const service = await runService({
+      name: "t",
+      fetch: () => new Response("ok"),
+      port: 0,
+      handleSignals: false,
+      clientErrorBody: (status, statusText) => ({ status: `${status} ${statusText}` }),
+    });
+    const long = await rawAnswer(
+      service.port,
+      `GET /?q=${"a".repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
+    expect(long).toMatch(/^HTTP\/1.1 431 Request Header Fields Too Large\r\n/);
+    expect(long.endsWith('{"status":"431 Request Header Fields Too Large"}')).toBe(true);
+    const garbage = await rawAnswer(service.port, "\u0001\u0002 nonsense\r\n\r\n");
+    expect(garbage).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
+    expect(garbage).toContain("Content-Type: application/json");
+    await service.close();
+  });
+});

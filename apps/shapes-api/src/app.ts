@@ -1,6 +1,7 @@
 import { HEADERS } from "@shapes/protocol";
-import { approovToken } from "@shapes/verifier/hono";
-import { Hono } from "hono";
+import { createApproovTokenVerifier, MemoryReplayStore, type ReplayStore } from "@shapes/verifier";
+import { approovToken, approovTokenBinding, dpopProof } from "@shapes/verifier/hono";
+import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { pickShape } from "./shapes.js";
@@ -8,17 +9,35 @@ import { pickShape } from "./shapes.js";
 export interface ShapesApiConfig {
   /** The decoded account secret shared with attest (HS256 key of the Approov tokens). */
   secret: Uint8Array;
+  /** The decoded 32-byte account encryption secret (JWE tokens); unset = JWEs refused. */
+  encryptionSecret?: Uint8Array;
+  /** The origin browsers call when a TLS proxy sits in front: DPoP `htu` uses it. */
+  publicOrigin?: string;
   /** Browser origins allowed by CORS (the web app). */
   webOrigins: string[];
   /** Source of randomness for the shape; Math.random by default. */
   random?: () => number;
+  /** Where used DPoP proofs and nonces are remembered; a bounded in-memory store by default. */
+  replay?: ReplayStore;
+  /** Clock in ms for the DPoP checks (tests); Date.now by default. */
+  now?: () => number;
 }
 
 const HELLO = "Hello, World!";
 
 export function createApp(config: ShapesApiConfig) {
   const random = config.random ?? Math.random;
+  // One verifier for every route: the keys are imported once and the cache is shared.
+  const verify = createApproovTokenVerifier({
+    secret: config.secret,
+    ...(config.encryptionSecret ? { encryptionSecret: config.encryptionSecret } : {}),
+  });
+  const token = approovToken({ verify });
   const app = new Hono();
+  const approovedShape = (c: Context) => {
+    const shape = pickShape(random);
+    return c.json({ shape, status: `${shape} (approoved)` });
+  };
 
   app.use(
     "*",
@@ -41,10 +60,22 @@ export function createApp(config: ShapesApiConfig) {
   });
 
   app.get("/v2/hello", (c) => c.json({ text: HELLO, status: `${HELLO} (healthy)` }));
-  app.get("/v2/shapes", approovToken({ secret: config.secret }), (c) => {
-    const shape = pickShape(random);
-    return c.json({ shape, status: `${shape} (approoved)` });
-  });
+  app.get("/v2/shapes", token, approovedShape);
+  // Token binding: `pay` must be the hash of the Authorization header.
+  app.get("/v2/bound/shapes", token, approovTokenBinding(), approovedShape);
+  // Token + DPoP proof of the session key the token was issued to (+ message hash).
+  app.get(
+    "/v2/dpop/shapes",
+    token,
+    dpopProof({
+      replay: config.replay ?? new MemoryReplayStore(),
+      ...(config.publicOrigin ? { publicOrigin: config.publicOrigin } : {}),
+      ...(config.now ? { now: config.now } : {}),
+    }),
+    approovedShape,
+  );
+  // A critical endpoint: tokens from the mobile channel only (seed recommendation).
+  app.get("/v2/mobile/shapes", approovToken({ verify, channel: "mobile" }), approovedShape);
 
   app.notFound((c) => c.json({ status: "not found" }, 404));
 

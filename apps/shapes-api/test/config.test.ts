@@ -1,7 +1,7 @@
 import { ConfigError } from "@shapes/node-service";
 import { describe, expect, it } from "vitest";
 import { loadSettings } from "../src/config.js";
-import { SECRET, SECRET_BASE64 } from "./helpers.js";
+import { ENCRYPTION_SECRET, ENCRYPTION_SECRET_BASE64, SECRET, SECRET_BASE64 } from "./helpers.js";
 
 describe("loadSettings", () => {
   it("uses the documented defaults", () => {
@@ -49,5 +49,49 @@ describe("loadSettings", () => {
     expect(() =>
       loadSettings({ APPROOV_SECRET: SECRET_BASE64, WEB_ORIGIN: "http://a.example/path" }),
     ).toThrow(/WEB_ORIGIN/);
+  });
+});
+
+describe("loadSettings: JWE and public origin", () => {
+  it("reads APPROOV_ENCRYPTION_SECRET (32 bytes) and SHAPES_PUBLIC_ORIGIN", () => {
+    const settings = loadSettings({
+      APPROOV_SECRET: SECRET_BASE64,
+      APPROOV_ENCRYPTION_SECRET: ENCRYPTION_SECRET_BASE64,
+      SHAPES_PUBLIC_ORIGIN: "https://shapes.example.com/",
+    });
+    expect(settings.encryptionSecret).toEqual(ENCRYPTION_SECRET);
+    expect(settings.publicOrigin).toBe("https://shapes.example.com");
+  });
+
+  it("leaves both unset by default", () => {
+    const settings = loadSettings({ APPROOV_SECRET: SECRET_BASE64, APPROOV_ENCRYPTION_SECRET: "" });
+    expect(settings.encryptionSecret).toBeUndefined();
+    expect(settings.publicOrigin).toBeUndefined();
+  });
+
+  it("refuses a bad encryption secret without echoing it", () => {
+    for (const bad of [SECRET_BASE64.slice(0, 24), "%%%not-base64%%%", `${SECRET_BASE64}AAAA`]) {
+      try {
+        loadSettings({ APPROOV_SECRET: SECRET_BASE64, APPROOV_ENCRYPTION_SECRET: bad });
+        throw new Error("accepted");
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as Error).message).toMatch(/^APPROOV_ENCRYPTION_SECRET is invalid/);
+        expect((error as Error).message).not.toContain(bad);
+      }
+    }
+  });
+
+  it("refuses a public origin with a path, query or another scheme", () => {
+    for (const bad of [
+      "shapes.example.com",
+      "https://x.example/api",
+      "ftp://x.example",
+      "https://x.example/?a",
+    ]) {
+      expect(() =>
+        loadSettings({ APPROOV_SECRET: SECRET_BASE64, SHAPES_PUBLIC_ORIGIN: bad }),
+      ).toThrow(/SHAPES_PUBLIC_ORIGIN/);
+    }
   });
 });

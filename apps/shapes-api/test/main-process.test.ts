@@ -1,8 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { calculateJwkThumbprint } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SECRET_BASE64, signToken } from "./helpers.js";
+import {
+  dpopProof,
+  ENCRYPTION_SECRET_BASE64,
+  encryptToken,
+  nowSeconds,
+  SECRET_BASE64,
+  sessionKey,
+  sha256url,
+  signToken,
+} from "./helpers.js";
 
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
@@ -95,5 +105,45 @@ describe("node dist/main.js", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+  });
+
+  it("checks JWE tokens and DPoP proofs over a real socket", async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: baseEnv({
+        SHAPES_PORT: "0",
+        APPROOV_SECRET: SECRET_BASE64,
+        APPROOV_ENCRYPTION_SECRET: ENCRYPTION_SECRET_BASE64,
+      }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    running.push(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout?.on("data", (chunk) => {
+        out += chunk;
+        const match = /shapes-api listening on (http:\/\/\S+)/.exec(out);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`exited early with ${code}`)));
+    });
+
+    const jwe = await encryptToken();
+    expect((await fetch(`${url}/v2/shapes`, { headers: { "Approov-Token": jwe } })).status).toBe(
+      200,
+    );
+
+    // htu is the URL the client called: the server sees it through the Host header.
+    const key = await sessionKey();
+    const token = await signToken({
+      exp: nowSeconds() + 300,
+      cnf: { jkt: await calculateJwkThumbprint(key.jwk, "sha256") },
+    });
+    const htu = `${url}/v2/dpop/shapes`;
+    const proof = await dpopProof(key, { htm: "GET", htu, ath: sha256url(token) });
+    const ok = await fetch(htu, { headers: { "Approov-Token": token, DPoP: proof } });
+    expect(ok.status).toBe(200);
+    const replayed = await fetch(htu, { headers: { "Approov-Token": token, DPoP: proof } });
+    expect(replayed.status).toBe(401);
+    expect(replayed.headers.get("www-authenticate")).toContain('error_description="replayed"');
   });
 });

@@ -1,42 +1,75 @@
 import type { ApproovTokenClaims } from "@shapes/protocol";
 import { HEADERS } from "@shapes/protocol";
+import type { Context, Next } from "hono";
 import { createMiddleware } from "hono/factory";
-import { ApproovTokenError } from "./errors.js";
-import { type ApproovTokenVerifier, createApproovTokenVerifier } from "./verify-token.js";
+import { ApproovConfigError, ApproovTokenError } from "./errors.js";
+import { CHANNEL_REQUIREMENTS, type ChannelRequirement, tokenChannel } from "./token-channel.js";
+import {
+  type ApproovTokenVerifier,
+  type ApproovTokenVerifierOptions,
+  createApproovTokenVerifier,
+} from "./verify-token.js";
 
 /** The Hono env the middleware provides: `c.var.approovToken` holds the verified claims. */
 export type ApproovTokenEnv = { Variables: { approovToken: ApproovTokenClaims } };
 
-export type ApproovTokenMiddlewareOptions =
+/**
+ * Either a ready verifier (share one between routes: one key import, one cache) or the
+ * options to build one; plus the channel the route accepts (default "any").
+ */
+export type ApproovTokenMiddlewareOptions = (
   | { verify: ApproovTokenVerifier }
-  | { secret: Uint8Array };
+  | ApproovTokenVerifierOptions
+) & { channel?: ChannelRequirement };
 
-/** The JSON `status` messages of the public Shapes backends. */
+/** The JSON `status` messages of the public Shapes backends, plus the channel refusal. */
 export const APPROOV_TOKEN_STATUS = {
   missing: "missing approov token",
   invalid: "invalid approov token",
+  wrongChannel: "approov token not allowed here",
 } as const;
 
 /**
  * Requires a valid `Approov-Token` header: 400 when absent, 401 for any invalid token
- * (one answer for every reason, so a client cannot probe which check failed).
+ * (one answer for every reason, so a client cannot probe which check failed), and 401
+ * "approov token not allowed here" for a valid token from a channel the route refuses.
  */
 export function approovToken(options: ApproovTokenMiddlewareOptions) {
-  const verify =
-    "verify" in options ? options.verify : createApproovTokenVerifier({ secret: options.secret });
+  const channel = options.channel ?? "any";
+  if (!CHANNEL_REQUIREMENTS.includes(channel)) {
+    throw new ApproovConfigError("bad-option", 'channel must be "any", "mobile" or "web"');
+  }
+  const verify = "verify" in options ? options.verify : createApproovTokenVerifier(options);
 
-  return createMiddleware<ApproovTokenEnv>(async (c, next) => {
+  // The cache-hit path stays synchronous up to next(): no extra promise per request.
+  return createMiddleware<ApproovTokenEnv>((c, next) => {
     const token = c.req.header(HEADERS.approovToken);
-    if (!token) return c.json({ status: APPROOV_TOKEN_STATUS.missing }, 400);
-    let claims: ApproovTokenClaims;
-    try {
-      claims = await verify(token);
-    } catch (error) {
-      if (!(error instanceof ApproovTokenError)) throw error;
-      if (error.code === "missing") return c.json({ status: APPROOV_TOKEN_STATUS.missing }, 400);
-      return c.json({ status: APPROOV_TOKEN_STATUS.invalid }, 401);
+    if (!token) return Promise.resolve(c.json({ status: APPROOV_TOKEN_STATUS.missing }, 400));
+    const hit = verify.cached?.(token);
+    if (hit) return accept(c, hit, next);
+    return verify(token).then(
+      (claims) => accept(c, claims, next),
+      (error: unknown): Response => {
+        if (!(error instanceof ApproovTokenError)) throw error;
+        const missing = error.code === "missing";
+        return c.json(
+          { status: missing ? APPROOV_TOKEN_STATUS.missing : APPROOV_TOKEN_STATUS.invalid },
+          missing ? 400 : 401,
+        );
+      },
+    );
+  });
+
+  function accept(
+    c: Context<ApproovTokenEnv>,
+    claims: ApproovTokenClaims,
+    next: Next,
+  ): Promise<Response | undefined> {
+    // After the (cached) signature check, on every request: the cache cannot skip it.
+    if (channel !== "any" && tokenChannel(claims) !== channel) {
+      return Promise.resolve(c.json({ status: APPROOV_TOKEN_STATUS.wrongChannel }, 401));
     }
     c.set("approovToken", claims);
-    await next();
-  });
+    return next() as Promise<undefined>;
+  }
 }

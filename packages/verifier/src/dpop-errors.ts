@@ -21,6 +21,8 @@ export const DPOP_PROOF_ERROR_CODES = {
   "msgs-mismatch": "the DPoP proof msgs does not match the message",
   "missing-nonce": "the DPoP proof has no nonce",
   "bad-nonce": "the DPoP proof nonce was not accepted",
+  "nonce-replayed": "the DPoP proof nonce was already used",
+  "unbound-token": "the access token has no cnf.jkt, so no DPoP proof can be bound to it",
 } as const;
 
 export type DpopProofErrorCode = keyof typeof DPOP_PROOF_ERROR_CODES;

@@ -31,6 +31,11 @@ export interface VerifyDpopProofOptions {
   replay?: ReplayStore;
   /** Checks the proof's nonce: absent -> "missing-nonce", false -> "bad-nonce". */
   nonce?: (nonce: string | undefined) => boolean | Promise<boolean>;
+  /**
+   * Requires a string `nonce` (1 to 512 characters) that `replay` has not seen, within the
+   * proof's acceptance window: "missing-nonce", "bad-nonce", "nonce-replayed". Needs `replay`.
+   */
+  uniqueNonce?: boolean;
   /** The access token the proof goes with: `ath` becomes required and must match it. */
   accessToken?: string;
   /** The thumbprint the access token is bound to (`cnf.jkt`): the proof key must have it. */
@@ -83,6 +88,12 @@ export function checkDpopOptions(options: VerifyDpopProofOptions): CheckedDpopOp
   }
   if (options.replay !== undefined && typeof options.replay?.checkAndRemember !== "function") {
     badOption("replay must be a ReplayStore");
+  }
+  if (options.uniqueNonce !== undefined && typeof options.uniqueNonce !== "boolean") {
+    badOption("uniqueNonce must be a boolean");
+  }
+  if (options.uniqueNonce && options.replay === undefined) {
+    badOption("uniqueNonce needs a replay store");
   }
   const nowMs = (options.now ?? Date.now)();
   if (typeof nowMs !== "number" || !Number.isFinite(nowMs)) {

@@ -4,9 +4,14 @@
  */
 export const APPROOV_TOKEN_ERROR_CODES = {
   missing: "no Approov token was given",
-  malformed: "the Approov token is not a well-formed JWT",
+  malformed: "the Approov token is not a well-formed JWT (compact JWS or JWE)",
   "bad-signature": "the Approov token signature does not verify with the account secret",
-  "bad-algorithm": "the Approov token is not signed with HS256",
+  "bad-algorithm": "the Approov token is not HS256, nor A256GCMKW + A256GCM",
+  "unknown-key": "the Approov token kid does not name a configured key",
+  "jws-not-accepted": "signed (JWS) Approov tokens are not accepted: no signing key is configured",
+  "jwe-not-accepted":
+    "encrypted (JWE) Approov tokens are not accepted: no encryption key is configured",
+  "decryption-failed": "the Approov token does not decrypt with the encryption key",
   expired: "the Approov token has expired",
   "not-yet-valid": "the Approov token is not valid yet (nbf or iat in the future)",
   "missing-exp": "the Approov token has no exp claim",
@@ -30,6 +35,7 @@ export type ApproovConfigErrorCode =
   | "secret-missing"
   | "secret-not-base64"
   | "secret-too-short"
+  | "secret-wrong-size"
   | "bad-option";
 
 /** The verifier was set up wrongly (bad secret or option). Messages never contain the secret. */

@@ -1,6 +1,11 @@
 export type { ApproovTokenClaims } from "@shapes/protocol";
 export { accessTokenHash } from "./access-token-hash.js";
-export { decodeApproovSecret, MIN_SECRET_BYTES } from "./decode-secret.js";
+export {
+  decodeApproovEncryptionSecret,
+  decodeApproovSecret,
+  ENCRYPTION_SECRET_BYTES,
+  MIN_SECRET_BYTES,
+} from "./decode-secret.js";
 export {
   DEFAULT_DPOP_ALGORITHMS,
   DPOP_ALGORITHM_KEYS,
@@ -28,6 +33,7 @@ export {
   type ApproovTokenErrorCode,
 } from "./errors.js";
 export { jwkThumbprint } from "./jwk-thumbprint.js";
+export type { ApproovKey } from "./key-ring.js";
 export {
   DEFAULT_REPLAY_STORE_MAX_ENTRIES,
   MemoryReplayStore,
@@ -35,8 +41,39 @@ export {
 } from "./memory-replay-store.js";
 export { normalizeHtu } from "./normalize-htu.js";
 export type { ReplayStore } from "./replay-store.js";
-export { type VerifiedDpopProof, verifyDpopProof } from "./verify-dpop-proof.js";
 export {
+  DEFAULT_MAX_BODY_BYTES,
+  EMPTY_MESSAGE_HASH,
+  messageHash,
+  RequestBodyTooLargeError,
+} from "./request-body-hash.js";
+export {
+  checkTokenBinding,
+  TOKEN_BINDING_ERROR_CODES,
+  TokenBindingError,
+  type TokenBindingErrorCode,
+  tokenBindingHash,
+} from "./token-binding.js";
+export {
+  CHANNEL_REQUIREMENTS,
+  type ChannelRequirement,
+  checkTokenChannel,
+  type TokenChannel,
+  TokenChannelError,
+  tokenChannel,
+} from "./token-channel.js";
+export {
+  DEFAULT_TOKEN_CACHE_MAX_CHARS,
+  DEFAULT_TOKEN_CACHE_MAX_ENTRIES,
+  type TokenCacheOptions,
+} from "./verified-token-cache.js";
+export {
+  MAX_UNIQUE_NONCE_LENGTH,
+  type VerifiedDpopProof,
+  verifyDpopProof,
+} from "./verify-dpop-proof.js";
+export {
+  APPROOV_TOKEN_ALGORITHMS,
   type ApproovTokenVerifier,
   type ApproovTokenVerifierOptions,
   createApproovTokenVerifier,

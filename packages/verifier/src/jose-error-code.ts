@@ -8,6 +8,8 @@ import type { ApproovTokenErrorCode } from "./errors.js";
 export function joseErrorCode(error: unknown): ApproovTokenErrorCode | undefined {
   if (error instanceof errors.JOSEAlgNotAllowed) return "bad-algorithm";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "bad-signature";
+  // A wrong key, or a tampered header, encrypted key, iv, ciphertext or tag: GCM's tag fails.
+  if (error instanceof errors.JWEDecryptionFailed) return "decryption-failed";
   if (error instanceof errors.JWTExpired) return "expired";
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "exp" && error.reason === "missing") return "missing-exp";
@@ -16,7 +18,7 @@ export function joseErrorCode(error: unknown): ApproovTokenErrorCode | undefined
     }
     return "bad-claims";
   }
-  // JWSInvalid, JWTInvalid (claims set not a JSON object), JOSENotSupported (crit), ...
+  // JWSInvalid, JWEInvalid, JWTInvalid (claims set not a JSON object), JOSENotSupported (crit), ...
   if (error instanceof errors.JOSEError) return "malformed";
   return undefined;
 }

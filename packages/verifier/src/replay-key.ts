@@ -8,3 +8,12 @@ import { createHash } from "node:crypto";
 export function dpopReplayKey(normalizedHtu: string, jti: string): string {
   return createHash("sha256").update(`${normalizedHtu}\n${jti}`, "utf8").digest("base64url");
 }
+
+/**
+ * The replay store key of an application nonce (seed: "check that it has not been seen
+ * before"): "nonce:" + base64url(SHA-256(nonce)). Hashed for the same fixed length; the
+ * prefix keeps nonce keys apart from jti keys (which never contain ":").
+ */
+export function nonceReplayKey(nonce: string): string {
+  return `nonce:${createHash("sha256").update(nonce, "utf8").digest("base64url")}`;
+}

@@ -9,7 +9,10 @@ import { publicJwkFor } from "./dpop-jwk.js";
 import { checkDpopOptions, type VerifyDpopProofOptions } from "./dpop-options.js";
 import { jwkThumbprint } from "./jwk-thumbprint.js";
 import { normalizeHtu } from "./normalize-htu.js";
-import { dpopReplayKey } from "./replay-key.js";
+import { dpopReplayKey, nonceReplayKey } from "./replay-key.js";
+
+/** Longest application nonce accepted with `uniqueNonce` (the SDK sends 22 to 43 characters). */
+export const MAX_UNIQUE_NONCE_LENGTH = 512;
 
 export interface VerifiedDpopProof {
   /** The proof's public key, public members only. */
@@ -110,11 +113,25 @@ export async function verifyDpopProof(
       throw new DpopProofError("bad-nonce");
     }
   }
+  if (options.uniqueNonce) {
+    if (claims.nonce === undefined) throw new DpopProofError("missing-nonce");
+    const { nonce } = claims;
+    if (typeof nonce !== "string" || nonce === "" || nonce.length > MAX_UNIQUE_NONCE_LENGTH) {
+      throw new DpopProofError("bad-nonce");
+    }
+  }
   if (options.replay) {
     // Remembered for as long as this proof's iat keeps it acceptable.
     const expiresAtMs = Math.ceil((claims.iat + checked.maxAgeSeconds) * 1000);
     if (!(await options.replay.checkAndRemember(dpopReplayKey(htu, claims.jti), expiresAtMs))) {
       throw new DpopProofError("replayed");
+    }
+    // After the jti: a resent proof is "replayed"; a new proof reusing a nonce is this.
+    if (
+      options.uniqueNonce &&
+      !(await options.replay.checkAndRemember(nonceReplayKey(claims.nonce as string), expiresAtMs))
+    ) {
+      throw new DpopProofError("nonce-replayed");
     }
   }
   return { jwk, jkt, claims };

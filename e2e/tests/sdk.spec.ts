@@ -33,7 +33,7 @@ const isAttest = (path: string) => (response: Response) =>
   response.url() === `${urls.attest}${path}` && response.status() === 200;
 
 async function clickShape(page: Page) {
-  const shapes = page.waitForResponse((r) => r.url().endsWith("/v2/shapes"));
+  const shapes = page.waitForResponse((r) => r.url().endsWith("/v2/dpop/shapes"));
   await page.locator("#shape-button").click();
   const response = await shapes;
   await expect(page.locator("#shape")).toBeVisible();
@@ -42,7 +42,7 @@ async function clickShape(page: Page) {
 
 const pause = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
 
-test("the SDK page gets a shape with an Approov token bound to its session key by DPoP", async ({
+test("the SDK page gets a shape from the DPoP route with a token bound to its session key", async ({
   page,
 }) => {
   await page.goto(PAGE);
@@ -64,7 +64,7 @@ test("the SDK page gets a shape with an Approov token bound to its session key b
   expect(claims.cnf?.jkt).toBe(await calculateJwkThumbprint(header.jwk as JWK, "sha256"));
   const proofClaims = decodeJwt(proof);
   expect(proofClaims.htm).toBe("GET");
-  expect(proofClaims.htu).toBe(`${urls.shapes}/v2/shapes`);
+  expect(proofClaims.htu).toBe(`${urls.shapes}/v2/dpop/shapes`);
   expect(proofClaims.ath).toBeTruthy();
   await expect(page.locator("#session")).toContainText("Approov session until");
 });

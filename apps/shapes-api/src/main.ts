@@ -15,13 +15,11 @@ try {
   throw error;
 }
 
-try {
-  await runService({
-    name: "shapes-api",
-    fetch: createApp(settings).fetch,
-    port: settings.port,
-    hostname: settings.hostname,
-  });
-} catch (error) {
-  fail(`cannot listen on ${settings.hostname}:${settings.port}: ${(error as Error).message}`);
-}
+await runService({
+  name: "shapes-api",
+  fetch: createApp(settings).fetch,
+  port: settings.port,
+  hostname: settings.hostname,
+  // Requests Node's parser refuses get the API's own error shape too.
+  clientErrorBody: (_status, statusText) => ({ status: statusText.toLowerCase() }),
+});

@@ -81,7 +81,8 @@ function fetchHello() {
 }
 
 function fetchShape() {
-  makeApiRequest(`${API_VERSION}/shapes`)
+  // The Shapes API's DPoP route checks the proof against the token and this request.
+  makeApiRequest(`${API_VERSION}/dpop/shapes`)
     .then((data) => showShape(data.shape))
     .catch((error) => showConfused(error.message));
 }

@@ -1,0 +1,398 @@
+// npm run bench -w @shapes/attest (after the build): /refresh and /attest throughput of the
+// real built attest process against the raw node:crypto cost of the crypto each request
+// needs, measured in the same run on the same machine. One table; see README "Benchmark".
+//
+//   node bench/run.mjs [--clients 16] [--seconds 5] [--warmup 1] [--profile refresh|attest]
+//
+// --profile runs only that load phase, with attest under `node --cpu-prof`, and prints
+// where attest's CPU went (the .cpuprofile is kept for Chrome DevTools).
+import { mkdtempSync, readdirSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { checkApproovToken, signingInput } from "./approov-token-check.mjs";
+import { closedLoop } from "./closed-loop.mjs";
+import { DpopSession } from "./dpop-session.mjs";
+import { HttpClient } from "./http-client.mjs";
+import { loadAverage } from "./process-cpu.mjs";
+import { printProfile, summarizeProfile } from "./profile-summary.mjs";
+import {
+  a256gcmDecrypter,
+  es256Verifier,
+  hs256Signer,
+  nonceKey,
+  refreshExtras,
+  refreshTokenKey,
+  sameSizeJwe,
+  timeLoop,
+} from "./raw-crypto.mjs";
+import { BenchSetupError, startServices } from "./services.mjs";
+
+/** hCaptcha's publisher test key and its reusable dummy token (HCAPTCHA_TEST_KEYS). */
+const PUBLISHER = {
+  siteKey: "10000000-ffff-ffff-ffff-000000000001",
+  response: "10000000-aaaa-bbbb-cccc-000000000001",
+};
+const API = "localhost";
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: "string", default: process.env.BENCH_CLIENTS ?? "16" },
+    seconds: { type: "string", default: process.env.BENCH_SECONDS ?? "5" },
+    warmup: { type: "string", default: process.env.BENCH_WARMUP ?? "1" },
+    profile: { type: "string" },
+  },
+});
+const positive = (name, value, max) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > max) {
+    console.error(`bench: --${name} must be a number in (0, ${max}], got "${value}"`);
+    process.exit(2);
+  }
+  return n;
+};
+const clients = Math.round(positive("clients", args.clients, 1024));
+const measureMs = positive("seconds", args.seconds, 60) * 1000;
+const warmupMs = positive("warmup", args.warmup, 60) * 1000;
+if (args.profile !== undefined && !["refresh", "attest"].includes(args.profile)) {
+  console.error('bench: --profile must be "refresh" or "attest"');
+  process.exit(2);
+}
+
+const fmt = (n) => (n === undefined ? "n/a" : Math.round(n).toLocaleString("en-US"));
+const us = (n) => (n === undefined ? "n/a" : `${n.toFixed(1)} µs`);
+const pct = (n) => `${(n * 100).toFixed(1)}%`;
+const share = (result, name) => {
+  const value = result.systemShare[name];
+  return value === undefined ? "n/a" : pct(value);
+};
+const sum = (list, pick) => list.reduce((total, item) => total + pick(item), 0);
+
+function printTable(rows) {
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+  for (const [i, row] of rows.entries()) {
+    console.log(
+      row
+        .map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col])))
+        .join("  "),
+    );
+    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+}
+
+/** N SDK sessions, each through the nonce dance and /token with the publisher test key. */
+async function openSessions(http, origin, account) {
+  const form = [
+    ["api", API],
+    ["approov-site-key", account.siteKey],
+    ["hcaptcha-site-key", PUBLISHER.siteKey],
+    ["hcaptcha-token", PUBLISHER.response],
+  ];
+  const sessions = Array.from({ length: clients }, () => new DpopSession(origin));
+  await Promise.all(
+    sessions.map(async (session) => {
+      const answer = await session.start(http, form);
+      checkApproovToken(answer.tokens[API], account.secret, session.jkt);
+    }),
+  );
+  return sessions;
+}
+
+/**
+ * Runs `fn` with a fresh keep-alive client: sockets idle through a raw crypto loop may be
+ * closed by the server (keep-alive timeout) just as they are reused.
+ */
+async function withClient(services, fn) {
+  const http = new HttpClient(services.attest.url, clients);
+  try {
+    return await fn(http);
+  } finally {
+    http.close();
+  }
+}
+
+/** /refresh load: each client its own session, a fresh proof per request. */
+function refreshLoad(sessions, services, account) {
+  return withClient(services, (http) => refreshLoadWith(http, sessions, services, account));
+}
+
+async function refreshLoadWith(http, sessions, services, account) {
+  const forms = sessions.map((s) => [
+    ["api", API],
+    ["approov-site-key", account.siteKey],
+    ["refresh-token", s.refreshToken],
+  ]);
+  let sample;
+  const result = await closedLoop({
+    clients,
+    warmupMs,
+    measureMs,
+    pids: { attest: services.attest.pid },
+    counters: () => ({
+      signMicros: sum(sessions, (s) => s.signMicros),
+      signed: sum(sessions, (s) => s.signed),
+    }),
+    request: async (i) => {
+      const res = await sessions[i].send(http, "/refresh", forms[i]);
+      if (res.status !== 200) return false;
+      // One answer per run is checked in full (JSON, HS256, cnf.jkt); the rest by shape.
+      if (sample === undefined) {
+        sample = JSON.parse(res.text).tokens[API];
+        checkApproovToken(sample, account.secret, sessions[i].jkt);
+      }
+      return res.text.startsWith('{"tokens":');
+    },
+  });
+  return result;
+}
+
+/** /attest load: the plain flow with the publisher test key (siteverify on loopback). */
+function attestLoad(services, account) {
+  return withClient(services, (http) => attestLoadWith(http, services, account));
+}
+
+/** GET /healthz load: attest's HTTP + Hono floor, no crypto, no body. */
+function healthzLoad(services) {
+  return withClient(services, (http) =>
+    closedLoop({
+      clients,
+      warmupMs,
+      measureMs,
+      pids: { attest: services.attest.pid },
+      counters: () => ({}),
+      request: async () => (await http.get("/healthz")).status === 200,
+    }),
+  );
+}
+
+async function attestLoadWith(http, services, account) {
+  const form = [
+    ["api", API],
+    ["approov-site-key", account.siteKey],
+    ["hcaptcha-site-key", PUBLISHER.siteKey],
+    ["hcaptcha-token", PUBLISHER.response],
+  ];
+  let sample;
+  const result = await closedLoop({
+    clients,
+    warmupMs,
+    measureMs,
+    pids: { attest: services.attest.pid, sandbox: services.sandbox.pid },
+    counters: () => ({}),
+    request: async () => {
+      const res = await http.postForm("/attest", form);
+      if (res.status !== 200) return false;
+      if (sample === undefined) {
+        sample = res.text;
+        checkApproovToken(sample, account.secret);
+      }
+      return res.text.split(".").length === 3;
+    },
+  });
+  return result;
+}
+
+function failureNote(name, result) {
+  if (result.failed === 0 && result.firstFailure === undefined) return;
+  const why = result.firstFailure ? ` (first error: ${result.firstFailure.message})` : "";
+  console.log(
+    `note: ${name}: ${fmt(result.failed)} answers were not 200 and were not counted${why}`,
+  );
+}
+
+async function profileRun(services, sessions, profileDir) {
+  const result =
+    args.profile === "refresh"
+      ? await refreshLoad(sessions, services, services.account)
+      : await attestLoad(services, services.account);
+  console.log(
+    `${args.profile}: ${fmt(result.perSecond)} req/s under --cpu-prof (profiling slows it down)`,
+  );
+  failureNote(args.profile, result);
+  await services.attest.stop();
+  const file = readdirSync(profileDir).find((name) => name.endsWith(".cpuprofile"));
+  if (!file) throw new BenchSetupError(`attest wrote no profile in ${profileDir}`);
+  printProfile(summarizeProfile(join(profileDir, file)));
+  console.log(`\nprofile kept: ${join(profileDir, file)} (open in Chrome DevTools)`);
+}
+
+async function main() {
+  const profileDir = args.profile
+    ? mkdtempSync(join(tmpdir(), "attest-bench-profile-"))
+    : undefined;
+  const load = loadAverage();
+  console.log(
+    `attest bench: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? "?"}), node ${process.version}, ` +
+      `${clients} clients, ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s per load, ` +
+      `load average ${load ?? "n/a"} at start`,
+  );
+  const services = await startServices({ profileDir });
+  try {
+    const { account } = services;
+    const sessions = await withClient(services, (http) =>
+      openSessions(http, services.attest.url, account),
+    );
+    if (profileDir) return await profileRun(services, sessions, profileDir);
+
+    // The raw crypto of one /refresh: a real proof, a real refresh token, a real token's
+    // signing input. The refresh token is decrypted with the key derived as attest does.
+    const probe = sessions[0];
+    const proof = probe.proof("/refresh");
+    const verifyProof = es256Verifier(proof, probe.publicKey);
+    let decrypt = a256gcmDecrypter(probe.refreshToken, refreshTokenKey(account.secret));
+    let decryptNote = "the real refresh token";
+    try {
+      decrypt();
+    } catch {
+      const synthetic = sameSizeJwe(probe.refreshToken);
+      decrypt = a256gcmDecrypter(synthetic.jwe, synthetic.key);
+      decryptNote = "a same-size JWE (the refresh token did not open with the derived key!)";
+    }
+
+    console.log(
+      "measuring: raw crypto per refresh, /refresh, raw HS256, /attest, /healthz, breakdown...",
+    );
+    // Warm the raw loop up like the services (JIT), then measure for the same time.
+    const refreshCryptoOnce = (sign) => () => {
+      verifyProof();
+      sign();
+      decrypt();
+    };
+    const firstToken = await withClient(services, (http) =>
+      refreshTokenProbe(http, probe, account),
+    );
+    const refreshSign = hs256Signer(
+      Buffer.from(account.secret, "base64"),
+      signingInput(firstToken),
+    );
+    timeLoop(refreshCryptoOnce(refreshSign), warmupMs);
+    const rawRefresh = timeLoop(refreshCryptoOnce(refreshSign), measureMs);
+    const refresh = await refreshLoad(sessions, services, account);
+
+    const attestProbe = await withClient(services, (http) =>
+      http.postForm("/attest", [
+        ["api", API],
+        ["approov-site-key", account.siteKey],
+        ["hcaptcha-site-key", PUBLISHER.siteKey],
+        ["hcaptcha-token", PUBLISHER.response],
+      ]),
+    );
+    checkApproovToken(attestProbe.text, account.secret);
+    const attestSign = hs256Signer(
+      Buffer.from(account.secret, "base64"),
+      signingInput(attestProbe.text),
+    );
+    timeLoop(attestSign, warmupMs);
+    const rawHs256 = timeLoop(attestSign, measureMs);
+    const attest = await attestLoad(services, account);
+    const healthz = await healthzLoad(services);
+
+    // Breakdown: each operation alone, short loops.
+    const pieceMs = 300;
+    const pieces = {
+      "ES256 verify (proof)": verifyProof,
+      "HS256 sign (token)": refreshSign,
+      "A256GCM decrypt (refresh token)": decrypt,
+      ...refreshExtras(probe.jwk, nonceKey(account.secret)),
+      "client: sign a DPoP proof (ES256 + JSON + jti)": () => probe.proof("/refresh"),
+    };
+    const breakdown = Object.entries(pieces).map(([name, op]) => [name, timeLoop(op, pieceMs)]);
+
+    console.log("");
+    printTable([
+      ["", "rate", "ratio", "attest CPU / req", "raw CPU / op"],
+      [
+        "raw crypto per refresh: ES256 verify + HS256 sign + A256GCM decrypt (1 thread)",
+        `${fmt(rawRefresh.perSecond)} op/s`,
+        "100%",
+        "",
+        us(rawRefresh.cpuMicros),
+      ],
+      [
+        `POST /refresh, ${clients} clients, 200s only`,
+        `${fmt(refresh.perSecond)} req/s`,
+        pct(refresh.perSecond / rawRefresh.perSecond),
+        us(refresh.cpuMicros.attest),
+        "",
+      ],
+      [
+        "raw HS256 sign of an /attest token (1 thread)",
+        `${fmt(rawHs256.perSecond)} op/s`,
+        "100%",
+        "",
+        us(rawHs256.cpuMicros),
+      ],
+      [
+        `POST /attest, publisher test key, siteverify on loopback, ${clients} clients`,
+        `${fmt(attest.perSecond)} req/s`,
+        pct(attest.perSecond / rawHs256.perSecond),
+        us(attest.cpuMicros.attest),
+        "",
+      ],
+      [
+        "floor: GET /healthz (HTTP + Hono, no crypto, no body)",
+        `${fmt(healthz.perSecond)} req/s`,
+        "",
+        us(healthz.cpuMicros.attest),
+        "",
+      ],
+    ]);
+
+    console.log("\nCPU view (per request, from /proc; independent of the machine's other load):");
+    const crypto = rawRefresh.cpuMicros;
+    const attestCpu = refresh.cpuMicros.attest;
+    if (attestCpu !== undefined) {
+      console.log(
+        `  /refresh: attest ${us(attestCpu)} (${share(refresh, "attest")} in the kernel), of which ` +
+          `the raw crypto is ${us(crypto)} (${pct(crypto / attestCpu)}); ` +
+          `attest could serve ${fmt(1e6 / attestCpu)} req/s per core`,
+      );
+    }
+    const signPer = refresh.counterDelta.signMicros / refresh.counterDelta.signed;
+    console.log(
+      `  /refresh client (this process): ${us(refresh.cpuMicros.client)} CPU per request, ` +
+        `of which DPoP proof signing ${us(signPer)}`,
+    );
+    if (attest.cpuMicros.attest !== undefined) {
+      console.log(
+        `  /attest: attest ${us(attest.cpuMicros.attest)} (${share(attest, "attest")} in the kernel), ` +
+          `sandbox ${us(attest.cpuMicros.sandbox)}, ` +
+          `client ${us(attest.cpuMicros.client)}; raw HS256 sign ${us(rawHs256.cpuMicros)}`,
+      );
+    }
+
+    console.log("\nbreakdown, each operation alone (1 thread):");
+    for (const [name, r] of breakdown) {
+      console.log(
+        `  ${name.padEnd(52)} ${`${fmt(r.perSecond)} op/s`.padStart(14)}  ${us(r.cpuMicros)}`,
+      );
+    }
+    console.log(`  (decrypted: ${decryptNote})`);
+    failureNote("/refresh", refresh);
+    failureNote("/attest", attest);
+    failureNote("/healthz", healthz);
+    console.log(`load average ${loadAverage() ?? "n/a"} at the end`);
+  } finally {
+    await services.cleanup();
+  }
+}
+
+/** One checked /refresh answer: its token is the HS256 signing input of the raw loop. */
+async function refreshTokenProbe(http, session, account) {
+  const res = await session.send(http, "/refresh", [
+    ["api", API],
+    ["approov-site-key", account.siteKey],
+    ["refresh-token", session.refreshToken],
+  ]);
+  if (res.status !== 200) throw new BenchSetupError(`/refresh answered HTTP ${res.status}`);
+  const token = JSON.parse(res.text).tokens[API];
+  checkApproovToken(token, account.secret, session.jkt);
+  return token;
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`bench failed: ${error instanceof Error ? error.message : error}`);
+  process.exitCode = 1;
+}

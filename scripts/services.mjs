@@ -68,6 +68,7 @@ export function serviceDefinitions({ ports, dataDir, account, env = process.env 
   const local = (port) => `http://localhost:${port}`;
   const webOrigin = env.WEB_ORIGIN || local(ports.web);
   const pick = (name, fallback) => env[name] ?? fallback;
+  const sandbox = `http://127.0.0.1:${ports.sandbox}`;
   return {
     "captcha-sandbox": {
       script: SERVICE_SCRIPTS["captcha-sandbox"],
@@ -81,10 +82,15 @@ export function serviceDefinitions({ ports, dataDir, account, env = process.env 
         ATTEST_PORT: String(ports.attest),
         ATTEST_DATA_DIR: dataDir,
         WEB_ORIGIN: webOrigin,
-        HCAPTCHA_SITEVERIFY_URL: pick(
-          "HCAPTCHA_SITEVERIFY_URL",
-          `http://127.0.0.1:${ports.sandbox}/siteverify`,
+        // The upstream checks: the local sandbox unless set to the real services.
+        HCAPTCHA_SITEVERIFY_URL: pick("HCAPTCHA_SITEVERIFY_URL", `${sandbox}/siteverify`),
+        RECAPTCHA_SITEVERIFY_URL: pick(
+          "RECAPTCHA_SITEVERIFY_URL",
+          `${sandbox}/recaptcha/api/siteverify`,
         ),
+        FINGERPRINT_API_URL_ROW: pick("FINGERPRINT_API_URL_ROW", `${sandbox}/fingerprint/api`),
+        FINGERPRINT_API_URL_EU: pick("FINGERPRINT_API_URL_EU", `${sandbox}/fingerprint/eu-api`),
+        FINGERPRINT_API_URL_ASIA: pick("FINGERPRINT_API_URL_ASIA", `${sandbox}/fingerprint/ap-api`),
       },
     },
     "shapes-api": {

@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { HCAPTCHA_TEST_KEYS, HCAPTCHA_TEST_SECRET } from "@shapes/protocol";
+import {
+  LOCAL_FINGERPRINT_PUBLIC_KEY,
+  LOCAL_RECAPTCHA_V3_SITE_KEY,
+  newFingerprintSandboxSecret,
+  newRecaptchaSandboxSecret,
+  RECAPTCHA_V2_TEST_KEYS,
+} from "./local-demo-keys.js";
 
 /** One API domain registered with the account (`approov api -add <domain> [-allowWeb]`). */
 export interface ApiConfig {
@@ -33,7 +40,7 @@ export interface HcaptchaConfig {
   sites: Record<string, HcaptchaSiteConfig>;
 }
 
-/** One reCAPTCHA site (`approov web -recaptcha -add ...`): stored now, checked in a later step. */
+/** One reCAPTCHA site (`approov web -recaptcha -add ...`). */
 export interface RecaptchaSiteConfig extends HcaptchaSiteConfig {
   /** reCAPTCHA v3 actions a result must name; empty = no action check. */
   actions: string[];
@@ -46,7 +53,7 @@ export interface RecaptchaConfig {
 
 export type FingerprintRegion = "RoW" | "EU";
 
-/** One Fingerprint subscription, by public API key: stored now, checked in a later step. */
+/** One Fingerprint subscription, by public API key. */
 export interface FingerprintSubscriptionConfig {
   /** The Fingerprint secret API key; never logged or returned. */
   secret: string;
@@ -112,22 +119,16 @@ export const SUBSCRIPTION_DEFAULTS = {
   rateLimit: 0,
 } as const;
 
-function testSite(minScore: number): HcaptchaSiteConfig {
-  return {
-    secret: HCAPTCHA_TEST_SECRET,
-    domains: [],
-    minScore,
-    includeIP: false,
-    embedResult: false,
-    maxResultLifetimeSeconds: 0,
-    rateLimit: 0,
-  };
+function testSite(minScore: number, secret = HCAPTCHA_TEST_SECRET): HcaptchaSiteConfig {
+  return { ...SITE_DEFAULTS, domains: [], secret, minScore };
 }
 
 /**
- * The pre-configured local account: the `localhost` API with web access and
- * hCaptcha's three test keys. The enterprise keys require a score so the demo
- * can show the bot-detected key being refused.
+ * The pre-configured local account: the `localhost` API with web access, hCaptcha's
+ * three test keys (the enterprise ones require a score so the demo can show the
+ * bot-detected key refused), Google's reCAPTCHA v2 test key, a reCAPTCHA v3 demo site
+ * (score 0.5, action "submit") and a Fingerprint subscription, the last two with
+ * generated secrets of the shape the sandbox accepts.
  */
 export function createDefaultAccount(): Account {
   return {
@@ -146,7 +147,27 @@ export function createDefaultAccount(): Account {
         [HCAPTCHA_TEST_KEYS.enterpriseBotDetected.siteKey]: testSite(0.5),
       },
     },
-    recaptcha: { optional: true, sites: {} },
-    fingerprint: { optional: true, subscriptions: {} },
+    recaptcha: {
+      optional: true,
+      sites: {
+        [RECAPTCHA_V2_TEST_KEYS.siteKey]: {
+          ...testSite(0, RECAPTCHA_V2_TEST_KEYS.secret),
+          actions: [],
+        },
+        [LOCAL_RECAPTCHA_V3_SITE_KEY]: {
+          ...testSite(0.5, newRecaptchaSandboxSecret()),
+          actions: ["submit"],
+        },
+      },
+    },
+    fingerprint: {
+      optional: true,
+      subscriptions: {
+        [LOCAL_FINGERPRINT_PUBLIC_KEY]: {
+          ...SUBSCRIPTION_DEFAULTS,
+          secret: newFingerprintSandboxSecret(),
+        },
+      },
+    },
   };
 }

@@ -11,7 +11,7 @@ import { type Param, parseParams } from "./parse-params.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { readBody } from "./read-body.js";
 import type { AttestSettings } from "./settings.js";
-import { UpstreamCheckError } from "./upstream-check-error.js";
+import { UpstreamCheckError, UpstreamCheckErrors } from "./upstream-check-error.js";
 
 export interface RouteDeps {
   /** The current account: read once per request (admin changes apply to the next one). */
@@ -114,9 +114,11 @@ export function decisionRoute(
         log({ outcome: "error", reason: "request refused", codes: error.codes });
         return c.json(error.toBody(), error.status, errorHeaders(error));
       }
-      if (error instanceof UpstreamCheckError) {
-        log({ outcome: "error", reason: error.detail, codes: [error.code] });
-        const failure = AttestError.single(502, error.code, error.detail);
+      if (error instanceof UpstreamCheckError || error instanceof UpstreamCheckErrors) {
+        const failures = error instanceof UpstreamCheckError ? [error] : error.failures;
+        const errors = Object.fromEntries(failures.map((f) => [f.code, f.detail]));
+        const failure = new AttestError(502, errors);
+        log({ outcome: "error", reason: error.message, codes: failure.codes });
         return c.json(failure.toBody(), failure.status, NO_STORE);
       }
       log({ outcome: "error", reason: "internal error", codes: [] });

@@ -1,18 +1,11 @@
 import { embedKey } from "@shapes/protocol";
+import type { CheckOutcome } from "./check-outcome.js";
 import { UNKNOWN_IP } from "./client-ip.js";
-import { decideHcaptcha, type HcaptchaDecision } from "./hcaptcha-decision.js";
-import { siteverify } from "./hcaptcha-siteverify.js";
-import type { CheckedResult } from "./session-expiry.js";
+import { decideHcaptcha } from "./hcaptcha-decision.js";
 import type { AttestSettings } from "./settings.js";
-import { type Embeds, fullResult } from "./token-embed.js";
+import { siteverify } from "./siteverify.js";
+import { fullResult } from "./token-embed.js";
 import type { HcaptchaCheck } from "./validate-web-protection.js";
-
-/** A completed hCaptcha check: the verdict, what tokens embed, and how long it counts. */
-export interface HcaptchaOutcome {
-  decision: HcaptchaDecision;
-  embeds: Embeds;
-  result: CheckedResult;
-}
 
 /**
  * Asks siteverify about the user's token and applies the site's rules (and, on /token,
@@ -23,15 +16,18 @@ export async function runHcaptchaCheck(
   ip: string,
   settings: AttestSettings,
   now: () => number,
-): Promise<HcaptchaOutcome> {
+): Promise<CheckOutcome> {
   const { siteKey, token, site } = check;
   const result = await siteverify({
     url: settings.hcaptchaSiteverifyUrl,
-    secret: site.secret,
-    response: token,
-    sitekey: siteKey,
-    ...(site.includeIP && ip !== UNKNOWN_IP ? { remoteip: ip } : {}),
+    form: {
+      secret: site.secret,
+      response: token,
+      sitekey: siteKey,
+      ...(site.includeIP && ip !== UNKNOWN_IP ? { remoteip: ip } : {}),
+    },
     timeoutMs: settings.upstreamTimeoutMs,
+    code: "hcap-token-check",
   });
   let decision = decideHcaptcha(result, site);
   if (

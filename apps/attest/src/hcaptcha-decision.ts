@@ -1,6 +1,7 @@
 import type { HcaptchaSiteConfig } from "./account.js";
-import type { SiteverifyResult } from "./hcaptcha-siteverify.js";
+import type { CheckDecision } from "./check-outcome.js";
 import { listForDetail } from "./list-for-detail.js";
+import type { SiteverifyResult } from "./siteverify.js";
 import { UpstreamCheckError } from "./upstream-check-error.js";
 
 /**
@@ -15,7 +16,7 @@ const CONFIG_ERROR_CODES = new Set([
   "not-using-dummy-passcode",
 ]);
 
-export type HcaptchaDecision = { passed: true } | { passed: false; reason: string };
+export type HcaptchaDecision = CheckDecision;
 
 /**
  * Applies the site's rules to a siteverify answer. A passed check needs success,

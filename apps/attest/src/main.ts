@@ -18,6 +18,15 @@ try {
     fetch: app.fetch,
     port,
     hostname: process.env.HOST || "127.0.0.1",
+    // Requests Node's parser refuses (malformed HTTP, request line or headers over
+    // 16 KiB) are answered in the service's error shape too.
+    clientErrorBody: (status, message) => ({
+      message,
+      errors:
+        status === 431
+          ? { "rqst-body-too-large": "request line or headers over 16 KiB" }
+          : { "rqst-body-parse": "malformed HTTP request" },
+    }),
   });
 } catch (error) {
   if (

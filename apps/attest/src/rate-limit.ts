@@ -8,6 +8,12 @@ interface Bucket {
   updatedMs: number;
 }
 
+/** One key's limit, for `takeAll`. */
+export interface RateLimitEntry {
+  key: string;
+  limitPerMinute: number;
+}
+
 /**
  * Requests per minute per key (a site key's `rateLimit`), in this process: a token bucket
  * holding up to `limit` requests and refilled at `limit` per 60 s, so at most `limit`
@@ -24,17 +30,14 @@ export class RateLimiter {
     this.#maxKeys = maxKeys;
   }
 
-  /** Counts one request: undefined when it may pass, else whole seconds until one may. */
-  take(key: string, limitPerMinute: number): number | undefined {
-    if (limitPerMinute <= 0) return undefined;
-    const now = this.#now();
-    const refillPerMs = limitPerMinute / 60_000;
+  /** The key's bucket refilled up to now (created when new or its limit changed). */
+  #refilled(key: string, limitPerMinute: number, now: number): Bucket {
     let bucket = this.#buckets.get(key);
     if (!bucket || bucket.limit !== limitPerMinute) {
       bucket = { limit: limitPerMinute, tokens: limitPerMinute, updatedMs: now };
     } else {
       const elapsed = Math.max(0, now - bucket.updatedMs);
-      bucket.tokens = Math.min(limitPerMinute, bucket.tokens + elapsed * refillPerMs);
+      bucket.tokens = Math.min(limitPerMinute, bucket.tokens + (elapsed * limitPerMinute) / 60_000);
       bucket.updatedMs = now;
     }
     // Re-inserted: the map's order is least recently used first.
@@ -44,30 +47,53 @@ export class RateLimiter {
       if (oldest !== undefined) this.#buckets.delete(oldest);
     }
     this.#buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return undefined;
+    return bucket;
+  }
+
+  /**
+   * Counts one request against every entry's key, all or nothing: when any key is over its
+   * limit nothing is counted (a refused request spends no other key's allowance). Answers,
+   * per entry, undefined when it may pass, else whole seconds until it may.
+   */
+  takeAll(entries: readonly RateLimitEntry[]): (number | undefined)[] {
+    const now = this.#now();
+    const limited = entries.map((entry) =>
+      entry.limitPerMinute > 0
+        ? { entry, bucket: this.#refilled(entry.key, entry.limitPerMinute, now) }
+        : undefined,
+    );
+    const waits = limited.map((item) => {
+      if (!item || item.bucket.tokens >= 1) return undefined;
+      const refillPerMs = item.entry.limitPerMinute / 60_000;
+      return Math.max(1, Math.ceil((1 - item.bucket.tokens) / refillPerMs / 1000));
+    });
+    if (waits.every((wait) => wait === undefined)) {
+      for (const item of limited) if (item) item.bucket.tokens -= 1;
     }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
+    return waits;
   }
 }
 
+/** An integration key's limit, with the code its refusal is reported under. */
+export interface RateLimitedKey extends RateLimitEntry {
+  code: ErrorCode;
+}
+
 /**
- * Counts a request for an integration's key before its upstream check. Over the limit:
- * 429 with the integration's token-check code (the seed's error table has no dedicated
- * rate-limit code; the token check is the step that is refused).
+ * Counts a request for each integration key it uses, before the upstream checks. Any key
+ * over its limit: 429 listing every such key's token-check code (the seed's error table
+ * has no dedicated rate-limit code; the token check is the step that is refused), with
+ * the longest wait as Retry-After.
  */
-export function enforceRateLimit(
-  limiter: RateLimiter,
-  code: ErrorCode,
-  embedKey: string,
-  limitPerMinute: number,
-): void {
-  const retryAfter = limiter.take(embedKey, limitPerMinute);
-  if (retryAfter === undefined) return;
-  throw new AttestError(
-    429,
-    { [code]: `rate limit of ${limitPerMinute} requests per minute exceeded` },
-    retryAfter,
-  );
+export function enforceRateLimits(limiter: RateLimiter, keys: readonly RateLimitedKey[]): void {
+  const waits = limiter.takeAll(keys);
+  const errors: Partial<Record<ErrorCode, string>> = {};
+  let retryAfter = 0;
+  keys.forEach((key, i) => {
+    const wait = waits[i];
+    if (wait === undefined) return;
+    errors[key.code] = `rate limit of ${key.limitPerMinute} requests per minute exceeded`;
+    retryAfter = Math.max(retryAfter, wait);
+  });
+  if (retryAfter > 0) throw new AttestError(429, errors, retryAfter);
 }

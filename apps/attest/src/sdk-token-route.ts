@@ -1,9 +1,7 @@
-import { embedKey } from "@shapes/protocol";
 import { ErrorCollector } from "./attest-error.js";
 import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
-import { runHcaptchaCheck } from "./hcaptcha-check.js";
-import { enforceRateLimit } from "./rate-limit.js";
 import type { RefreshTokens } from "./refresh-token.js";
+import { runChecks } from "./run-checks.js";
 import { sessionTimes, tokenLifetimeSeconds } from "./session-expiry.js";
 import { checkSessionProof, type SessionProofDeps } from "./session-proof.js";
 import { issueSessionTokens, newSessionId } from "./session-tokens.js";
@@ -17,12 +15,11 @@ export interface SdkRouteDeps extends RouteDeps {
 /**
  * `POST /token`: the SDK's first fetch of a session, or a fresh human check. The DPoP
  * proof and the parameters are checked together (one error answer lists both) and
- * before siteverify, so a request refused for its nonce does not spend the user's
- * single-use hCaptcha token. Answers tokens bound to the proof's key, a refresh token
- * and the expiries; a failed check gets the same shape with decoys.
+ * before any upstream check, so a request refused for its nonce does not spend the user's
+ * single-use captcha token. Answers tokens bound to the proof's key, a refresh token
+ * and the expiries (one per checked result); a failed check gets the same shape with decoys.
  */
 export function sdkTokenRoute(deps: SdkRouteDeps) {
-  const { settings } = deps;
   return decisionRoute("token", deps, async (req: DecisionRequest) => {
     const { c, arc, params, ip } = req;
     const { account, issuer } = deps.store.get();
@@ -32,21 +29,9 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
     e.throwIfAny();
     if (jkt === undefined || request === undefined) throw new Error("unchecked /token request");
 
-    const { siteKey, site } = request.hcaptcha;
-    enforceRateLimit(
-      deps.limiter,
-      "hcap-token-check",
-      embedKey("hcaptcha", siteKey),
-      site.rateLimit,
-    );
-    const { decision, embeds, result } = await runHcaptchaCheck(
-      request.hcaptcha,
-      ip,
-      settings,
-      deps.now,
-    );
+    const { decision, embeds, results } = await runChecks(request.checks, ip, deps);
     const issuedAt = Math.floor(deps.now() / 1000);
-    const session = sessionTimes(issuedAt, account.refreshTokenLifetimeSeconds, [result]);
+    const session = sessionTimes(issuedAt, account.refreshTokenLifetimeSeconds, results);
     const sid = newSessionId();
     req.setSid(sid);
     const tokens = await issueSessionTokens(issuer, account, {

@@ -4,7 +4,7 @@ import { ErrorCollector } from "./attest-error.js";
 import { groupParams } from "./group-params.js";
 import type { Param } from "./parse-params.js";
 import { validateTargets } from "./validate-targets.js";
-import { type HcaptchaCheck, validateWebProtection } from "./validate-web-protection.js";
+import { validateWebProtection, type WebProtectionChecks } from "./validate-web-protection.js";
 
 /** A validated `/attest` or `/token` request, ready for the web protection check. */
 export interface CheckRequest {
@@ -12,7 +12,8 @@ export interface CheckRequest {
   apis: string[];
   /** Token binding: STANDARD base64 of the 32 decoded payload bytes. */
   pay?: string;
-  hcaptcha: HcaptchaCheck;
+  /** The integrations' checks to run (at least one). */
+  checks: WebProtectionChecks;
 }
 
 /** A validated `/refresh` request (the refresh token itself is checked by the route). */
@@ -36,13 +37,13 @@ export function validateCheckParams(
 ): CheckRequest | undefined {
   const p = groupParams(params, endpoint, e);
   const { matched, apis, pay } = validateTargets(p, account, e);
-  const hcaptcha = validateWebProtection(p, matched, e);
+  const checks = validateWebProtection(p, matched, e);
   if (!e.empty) return undefined;
-  if (!hcaptcha) {
+  if (!checks || Object.keys(checks).length === 0) {
     // Unreachable when the checks above are complete; refuse rather than issue a token.
     throw new Error("validated request without a web protection check");
   }
-  return pay === undefined ? { apis, hcaptcha } : { apis, pay, hcaptcha };
+  return pay === undefined ? { apis, checks } : { apis, pay, checks };
 }
 
 /** `POST /attest`: every problem in one thrown 400 AttestError. */

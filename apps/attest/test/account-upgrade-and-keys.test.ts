@@ -26,7 +26,8 @@ describe("encryptionSecret", () => {
     const onDisk = JSON.parse(await readFile(accountPath(dir), "utf8"));
     expect(onDisk.encryptionSecret).toBe(loaded?.encryptionSecret);
     expect(onDisk.secret).toBe(older.secret);
-    expect(onDisk.recaptcha).toEqual({ optional: true, sites: {} });
+    expect(onDisk.recaptcha).toEqual(older.recaptcha);
+    expect(onDisk.fingerprint).toEqual(older.fingerprint);
     expect((await stat(accountPath(dir))).mode & 0o777).toBe(0o600);
     expect(await readdir(dir)).toEqual(["account.json"]);
     // Loaded again: the same secret, no new one.

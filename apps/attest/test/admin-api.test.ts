@@ -3,6 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { Account } from "../src/account.js";
 import { ADMIN_MAX_BODY_BYTES } from "../src/admin-body.js";
 import { MAX_APIS } from "../src/admin-routes.js";
+import {
+  LOCAL_FINGERPRINT_PUBLIC_KEY,
+  LOCAL_RECAPTCHA_V3_SITE_KEY,
+  RECAPTCHA_V2_TEST_KEYS,
+} from "../src/local-demo-keys.js";
 import { adminCall, adminOk, connEnv, TEST_ADMIN_KEY, testApp } from "./helpers/test-app.js";
 
 const PUBLISHER = HCAPTCHA_TEST_KEYS.publisher.siteKey;
@@ -151,7 +156,17 @@ describe("admin API: GET /account", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const text = await res.text();
-    for (const secret of [account.secret, account.encryptionSecret, HCAPTCHA_TEST_SECRET]) {
+    const integrationSecrets = [
+      ...Object.values(account.recaptcha.sites).map((site) => site.secret),
+      ...Object.values(account.fingerprint.subscriptions).map((sub) => sub.secret),
+    ];
+    expect(integrationSecrets).toHaveLength(3);
+    for (const secret of [
+      account.secret,
+      account.encryptionSecret,
+      HCAPTCHA_TEST_SECRET,
+      ...integrationSecrets,
+    ]) {
       expect(text).not.toContain(secret);
     }
     const view = JSON.parse(text);
@@ -174,8 +189,33 @@ describe("admin API: GET /account", () => {
       maxResultLifetimeSeconds: 0,
       rateLimit: 0,
     });
-    expect(view.recaptcha).toEqual({ optional: true, sites: {} });
-    expect(view.fingerprint).toEqual({ optional: true, subscriptions: {} });
+    const recaptchaSite = {
+      domains: [],
+      includeIP: false,
+      embedResult: false,
+      maxResultLifetimeSeconds: 0,
+      rateLimit: 0,
+    };
+    expect(view.recaptcha).toEqual({
+      optional: true,
+      sites: {
+        [RECAPTCHA_V2_TEST_KEYS.siteKey]: { ...recaptchaSite, minScore: 0, actions: [] },
+        [LOCAL_RECAPTCHA_V3_SITE_KEY]: { ...recaptchaSite, minScore: 0.5, actions: ["submit"] },
+      },
+    });
+    expect(view.fingerprint).toEqual({
+      optional: true,
+      subscriptions: {
+        [LOCAL_FINGERPRINT_PUBLIC_KEY]: {
+          region: "RoW",
+          maxElapsedTimeSeconds: 2,
+          maxBotProbability: 1,
+          embedResult: false,
+          maxResultLifetimeSeconds: 0,
+          rateLimit: 0,
+        },
+      },
+    });
   });
 });
 

@@ -51,6 +51,10 @@ describe("settings and arc", () => {
         ATTEST_MAX_BODY_BYTES: "100",
         ATTEST_BODY_TIMEOUT_MS: "200",
         HCAPTCHA_SITEVERIFY_URL: "https://api.hcaptcha.com/siteverify",
+        RECAPTCHA_SITEVERIFY_URL: "https://www.google.com/recaptcha/api/siteverify",
+        FINGERPRINT_API_URL_ROW: "https://api.fpjs.io",
+        FINGERPRINT_API_URL_EU: "https://eu.api.fpjs.io",
+        FINGERPRINT_API_URL_ASIA: "https://ap.api.fpjs.io",
         UPSTREAM_TIMEOUT_MS: "300",
         TRUST_PROXY: "1",
         WEB_ORIGIN: "http://localhost:8000,https://shapes.example",
@@ -59,11 +63,23 @@ describe("settings and arc", () => {
       maxBodyBytes: 100,
       bodyTimeoutMs: 200,
       hcaptchaSiteverifyUrl: "https://api.hcaptcha.com/siteverify",
+      recaptchaSiteverifyUrl: "https://www.google.com/recaptcha/api/siteverify",
+      fingerprintApiUrls: {
+        RoW: "https://api.fpjs.io",
+        EU: "https://eu.api.fpjs.io",
+        Asia: "https://ap.api.fpjs.io",
+      },
       upstreamTimeoutMs: 300,
       trustProxy: true,
       webOrigins: ["http://localhost:8000", "https://shapes.example"],
     });
     expect(() => settingsFromEnv({ UPSTREAM_TIMEOUT_MS: "soon" })).toThrow(ConfigError);
+    expect(() => settingsFromEnv({ RECAPTCHA_SITEVERIFY_URL: "not a url" })).toThrow(
+      "RECAPTCHA_SITEVERIFY_URL must be an absolute URL",
+    );
+    expect(() => settingsFromEnv({ FINGERPRINT_API_URL_EU: "ftp://eu.api.fpjs.io" })).toThrow(
+      "FINGERPRINT_API_URL_EU must be an http(s) URL",
+    );
     expect(settingsFromEnv({ TRUST_PROXY: "true" }).trustProxy).toBe(false);
   });
 

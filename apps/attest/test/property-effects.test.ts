@@ -4,6 +4,7 @@ import { decodeJwt, decodeProtectedHeader, jwtDecrypt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Account } from "../src/account.js";
 import { sdkAnswer } from "./helpers/dpop-client.js";
+import { recordErrorCodes } from "./helpers/error-codes.js";
 import {
   PUBLISHER,
   refreshForm,
@@ -61,9 +62,12 @@ async function attestToken(test: Test, form = attestForm(test.account)): Promise
   return res.text();
 }
 
+/** An /attest error answer, its codes recorded for the error table. */
 async function attestErrors(test: Test, form: [string, string][]) {
   const res = await postAttest(test.app, form);
-  return { status: res.status, body: (await res.json()) as ApproovErrorBody, res };
+  const body = (await res.json()) as ApproovErrorBody;
+  recordErrorCodes("attest", body.errors);
+  return { status: res.status, body, res };
 }
 
 /** Whether the token verifies with the account secret (a decoy does not). */
@@ -166,12 +170,12 @@ describe("hCaptcha site properties", () => {
       "recaptcha-token": "t",
     });
     const optional = await attestErrors(test, withoutHcaptcha);
-    expect(Object.keys(optional.body.errors)).toEqual(["recap-config-not-found"]);
+    expect(Object.keys(optional.body.errors)).toEqual(["recap-site-key-not-found"]);
     await adminOk(test.app, "PUT", "/web/hcaptcha/optional", { optional: false });
     const required = await attestErrors(test, withoutHcaptcha);
     expect(Object.keys(required.body.errors).sort()).toEqual([
       "hcap-missing-required-params",
-      "recap-config-not-found",
+      "recap-site-key-not-found",
     ]);
   });
 

@@ -3,6 +3,7 @@ import type { ApproovErrorBody } from "@shapes/protocol";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sdkAnswer } from "./helpers/dpop-client.js";
+import { type Flow, recordErrorCodes } from "./helpers/error-codes.js";
 import { refreshForm, sdkApp, tokenForm } from "./helpers/sdk-setup.js";
 import { type RunningSandbox, startSandbox } from "./helpers/start-sandbox.js";
 import { WEB_ORIGIN } from "./helpers/test-app.js";
@@ -24,10 +25,13 @@ async function primed(options: Parameters<typeof sdkApp>[0] = {}) {
   return setup;
 }
 
-async function errorsOf(res: Response): Promise<ApproovErrorBody["errors"]> {
+/** A 400 answer's errors, recorded for the error table. */
+async function errorsOf(res: Response, flow: Flow = "token"): Promise<ApproovErrorBody["errors"]> {
   expect(res.status).toBe(400);
   expect(res.headers.get("dpop-nonce")).toBeTruthy();
-  return ((await res.json()) as ApproovErrorBody).errors;
+  const { errors } = (await res.json()) as ApproovErrorBody;
+  recordErrorCodes(flow, errors);
+  return errors;
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -197,7 +201,23 @@ describe("DPoP proofs (aprv-invalid-dpop-token)", () => {
       refreshForm(account, first.refreshToken),
       await client.proof("/token"),
     );
-    expect(await errorsOf(res)).toEqual({ "aprv-invalid-dpop-token": "htu-mismatch" });
+    expect(await errorsOf(res, "refresh")).toEqual({ "aprv-invalid-dpop-token": "htu-mismatch" });
+  });
+
+  it("/refresh wants the nonce dance too", async () => {
+    const { app: attest, account, client } = await primed();
+    const first = await sdkAnswer(await client.post(attest, "/token", tokenForm(account)));
+    const form = refreshForm(account, first.refreshToken);
+    const missing = await client.send(
+      attest,
+      "/refresh",
+      form,
+      await client.proof("/refresh", { nonce: null }),
+    );
+    expect(await errorsOf(missing, "refresh")).toEqual({ "aprv-invalid-nonce": "missing" });
+    expect(missing.headers.get("www-authenticate")).toBe('DPoP error="use_dpop_nonce"');
+    // The fresh nonce of that answer works.
+    await sdkAnswer(await client.send(attest, "/refresh", form, await client.proof("/refresh")));
   });
 
   it("a full replay store fails closed (REPLAY_CACHE_MAX)", async () => {

@@ -3,6 +3,7 @@ import type { ApproovErrorBody } from "@shapes/protocol";
 import { decodeJwt, errors as joseErrors } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DpopClient, type SdkAnswer, sdkAnswer } from "./helpers/dpop-client.js";
+import { recordErrorCodes } from "./helpers/error-codes.js";
 import {
   BOT,
   PUBLISHER,
@@ -37,10 +38,13 @@ async function startedSession(
   return { ...setup, first, refreshToken: first.refreshToken ?? "" };
 }
 
+/** A 400 /refresh answer's errors, recorded for the error table. */
 async function refreshErrors(res: Response): Promise<ApproovErrorBody["errors"]> {
   expect(res.status).toBe(400);
   expect(res.headers.get("dpop-nonce")).toBeTruthy();
-  return ((await res.json()) as ApproovErrorBody).errors;
+  const { errors } = (await res.json()) as ApproovErrorBody;
+  recordErrorCodes("refresh", errors);
+  return errors;
 }
 
 describe("POST /refresh", () => {

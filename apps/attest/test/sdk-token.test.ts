@@ -3,6 +3,7 @@ import type { ApproovErrorBody } from "@shapes/protocol";
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sdkAnswer } from "./helpers/dpop-client.js";
+import { expectErrorAnswer, recordErrorCodes } from "./helpers/error-codes.js";
 import {
   BOT,
   PUBLISHER,
@@ -203,7 +204,9 @@ describe("POST /token against the real captcha sandbox", () => {
     const errorsFor = async (apis: string[]) => {
       const res = await client.post(attest, "/token", tokenForm(account, {}, apis));
       expect(res.status).toBe(400);
-      return Object.keys(((await res.json()) as ApproovErrorBody).errors).sort();
+      const { errors } = (await res.json()) as ApproovErrorBody;
+      recordErrorCodes("token", errors);
+      return Object.keys(errors).sort();
     };
     expect(await errorsFor([])).toEqual(["aprv-api-no-targets"]);
     expect(await errorsFor([""])).toEqual(["aprv-api-empty-target"]);
@@ -339,9 +342,9 @@ describe("POST /token against the real captcha sandbox", () => {
       },
     });
     const res = await client.post(attest, "/token", tokenForm(account));
-    expect(res.status).toBe(502);
     expect(res.headers.get("dpop-nonce")).toBeTruthy();
-    expect(await res.json()).toEqual({
+    const body = await expectErrorAnswer(res, "token", 502, ["hcap-token-check"]);
+    expect(body).toEqual({
       message: "Bad Gateway",
       errors: { "hcap-token-check": "siteverify: invalid-input-secret" },
     });

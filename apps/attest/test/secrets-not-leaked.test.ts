@@ -4,6 +4,10 @@ import { decodeJwt, jwtVerify } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDefaultAccount } from "../src/account.js";
 import { createApp } from "../src/app.js";
+import {
+  LOCAL_FINGERPRINT_PUBLIC_KEY,
+  LOCAL_RECAPTCHA_V3_SITE_KEY,
+} from "../src/local-demo-keys.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
 import { type RunningSandbox, startSandbox } from "./helpers/start-sandbox.js";
 
@@ -97,5 +101,62 @@ describe("secrets never reach responses or log lines", () => {
         expect(answer).not.toContain(secret);
       }
     }
+  });
+
+  it("reCAPTCHA and Fingerprint: their secrets and tokens reach no answer and no log line", async () => {
+    const account = createDefaultAccount();
+    const recaptchaSecret = account.recaptcha.sites[LOCAL_RECAPTCHA_V3_SITE_KEY]?.secret ?? "";
+    const fingerprintSecret =
+      account.fingerprint.subscriptions[LOCAL_FINGERPRINT_PUBLIC_KEY]?.secret ?? "";
+    for (const site of Object.values(account.recaptcha.sites)) site.includeIP = true;
+    const app = createApp({ account, settings: { ...DEFAULT_SETTINGS, ...sandbox.settings } });
+    service = await runService({
+      name: "attest-test",
+      fetch: app.fetch,
+      port: 0,
+      handleSignals: false,
+    });
+    let stdout = "";
+    vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string | Uint8Array) => {
+      stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+      return true;
+    }) as typeof process.stdout.write);
+
+    const recaptchaToken = await sandbox.recaptchaToken(LOCAL_RECAPTCHA_V3_SITE_KEY, {
+      action: "submit",
+    });
+    const id = await sandbox.identify(LOCAL_FINGERPRINT_PUBLIC_KEY);
+    const attest = () =>
+      fetch(`${service?.url}/attest`, {
+        method: "POST",
+        body: new URLSearchParams({
+          api: "localhost",
+          "approov-site-key": account.siteKey,
+          "recaptcha-site-key": LOCAL_RECAPTCHA_V3_SITE_KEY,
+          "recaptcha-token": recaptchaToken,
+          "fingerprint-public-api-key": LOCAL_FINGERPRINT_PUBLIC_KEY,
+          "fingerprint-visitor-id": id.visitorId,
+          "fingerprint-request-id": id.requestId,
+        }),
+      });
+    const valid = await (await attest()).text();
+    const invalid = await (await attest()).text(); // both used up: a failed check
+    vi.restoreAllMocks();
+
+    await jwtVerify(valid, Buffer.from(account.secret, "base64"));
+    await expect(jwtVerify(invalid, Buffer.from(account.secret, "base64"))).rejects.toThrow();
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.outcome)).toEqual(["valid", "invalid"]);
+    const answers = [stdout, JSON.stringify(decodeJwt(valid)), JSON.stringify(decodeJwt(invalid))];
+    for (const text of answers) {
+      for (const secret of [account.secret, recaptchaSecret, fingerprintSecret, recaptchaToken]) {
+        expect(text).not.toContain(secret);
+      }
+    }
+    expect(stdout).not.toContain(valid);
+    expect(stdout).not.toContain(id.requestId);
   });
 });

@@ -1,5 +1,6 @@
 import { type ApproovErrorBody, HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { afterEach, describe, expect, it } from "vitest";
+import { recordErrorCodes } from "./helpers/error-codes.js";
 import {
   closedPortUrl,
   type FaultServer,
@@ -24,7 +25,9 @@ async function attestAgainst(url: string, upstreamTimeoutMs = 5000) {
   ]);
   const elapsedMs = Date.now() - started;
   expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-  return { status: res.status, body: (await res.json()) as ApproovErrorBody, elapsedMs, logs };
+  const body = (await res.json()) as ApproovErrorBody;
+  recordErrorCodes("attest", body.errors);
+  return { status: res.status, body, elapsedMs, logs };
 }
 
 describe("siteverify faults answer 502 hcap-token-check, never a token", () => {

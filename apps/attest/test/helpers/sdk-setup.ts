@@ -11,12 +11,22 @@ export const BOT = HCAPTCHA_TEST_KEYS.enterpriseBotDetected;
 /** A second web-enabled API of the test account. */
 export const SECOND_API = "api.shapes.example";
 
-/** A test clock the test can move: starts at NOW_MS. */
+/**
+ * A test clock the test can move: starts at NOW_MS, or (realTime) follows the real clock,
+ * for checks against the sandbox's own times (Fingerprint's result age).
+ */
 export class TestClock {
-  ms = NOW_MS;
+  #base: number | undefined;
+  #offsetMs = 0;
+  constructor(realTime = false) {
+    this.#base = realTime ? undefined : NOW_MS;
+  }
+  get ms(): number {
+    return (this.#base ?? Date.now()) + this.#offsetMs;
+  }
   readonly now = () => this.ms;
   advance(seconds: number): void {
-    this.ms += seconds * 1000;
+    this.#offsetMs += seconds * 1000;
   }
   get seconds(): number {
     return Math.floor(this.ms / 1000);
@@ -49,9 +59,11 @@ export async function sdkApp(
     settings?: Partial<AttestSettings>;
     sdk?: Partial<SdkSettings>;
     origin?: string;
+    /** The clock follows real time (still movable with advance()). */
+    realTime?: boolean;
   } = {},
 ): Promise<SdkTestApp> {
-  const clock = new TestClock();
+  const clock = new TestClock(options.realTime);
   const app = testApp({
     now: clock.now,
     settings: {

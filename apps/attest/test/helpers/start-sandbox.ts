@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { AttestSettings } from "../../src/settings.js";
 
 /** The captcha sandbox's built entry point (apps/captcha-sandbox, built by turbo first). */
 export const SANDBOX_MAIN = fileURLToPath(
@@ -11,9 +13,98 @@ export interface RunningSandbox {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   siteverifyUrl: string;
+  /** Every upstream URL setting of attest, pointing at this sandbox. */
+  settings: Pick<
+    AttestSettings,
+    "hcaptchaSiteverifyUrl" | "recaptchaSiteverifyUrl" | "fingerprintApiUrls"
+  >;
   /** Asks the sandbox for a fresh single-use token, as its browser widget does. */
   execute(sitekey: string, host?: string): Promise<{ response: string; key: string }>;
+  /** A fresh single-use reCAPTCHA token, as api.js gets one (v3: with the site's score). */
+  recaptchaToken(sitekey: string, options?: RecaptchaTokenOptions): Promise<string>;
+  /** A Fingerprint identification, as the agent's get() makes one. */
+  identify(publicKey: string, options?: IdentifyOptions): Promise<Identification>;
+  /** POSTs JSON to a `/__sandbox` control (score, bot, faults); resolves its JSON. */
+  control(path: string, body: unknown): Promise<unknown>;
+  /** Removes every fault switch. */
+  clearFaults(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RecaptchaTokenOptions {
+  kind?: "v2" | "v3";
+  action?: string;
+  host?: string;
+}
+
+export interface IdentifyOptions {
+  /** The agent's region: "us" (RoW, default), "eu", "ap". */
+  region?: "us" | "eu" | "ap";
+  /** The browser's stable id (same id, same visitor); random by default. */
+  browserId?: string;
+  url?: string;
+}
+
+export interface Identification {
+  visitorId: string;
+  requestId: string;
+}
+
+async function postJson(url: string, body: unknown, method = "POST"): Promise<unknown> {
+  const res = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+function sandboxClient(url: string, stop: () => Promise<void>): RunningSandbox {
+  return {
+    url,
+    siteverifyUrl: `${url}/siteverify`,
+    settings: {
+      hcaptchaSiteverifyUrl: `${url}/siteverify`,
+      recaptchaSiteverifyUrl: `${url}/recaptcha/api/siteverify`,
+      fingerprintApiUrls: {
+        RoW: `${url}/fingerprint/api`,
+        EU: `${url}/fingerprint/eu-api`,
+        Asia: `${url}/fingerprint/ap-api`,
+      },
+    },
+    async execute(sitekey, host = "localhost") {
+      return (await postJson(`${url}/1/execute`, { sitekey, host })) as {
+        response: string;
+        key: string;
+      };
+    },
+    async recaptchaToken(sitekey, options = {}) {
+      const { kind = "v3", host = "localhost", action } = options;
+      const answer = (await postJson(`${url}/recaptcha/api2/execute`, {
+        sitekey,
+        host,
+        kind,
+        ...(action !== undefined ? { action } : {}),
+      })) as { token: string };
+      return answer.token;
+    },
+    async identify(publicKey, options = {}) {
+      const answer = (await postJson(`${url}/fingerprint/identify`, {
+        publicKey,
+        region: options.region ?? "us",
+        browserId: options.browserId ?? randomBytes(16).toString("base64url"),
+        url: options.url ?? "http://localhost:8000/page",
+        userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/124.0.0.0",
+      })) as Identification;
+      return { visitorId: answer.visitorId, requestId: answer.requestId };
+    },
+    control: (path, body) => postJson(`${url}/__sandbox/${path}`, body),
+    async clearFaults() {
+      await postJson(`${url}/__sandbox/faults`, undefined, "DELETE");
+    },
+    stop,
+  };
 }
 
 const LISTENING = /captcha-sandbox listening on (http:\/\/\S+)/;
@@ -22,14 +113,17 @@ const LISTENING = /captcha-sandbox listening on (http:\/\/\S+)/;
  * Spawns the real sandbox process on a free port (SANDBOX_PORT=0) and reads its
  * URL from the startup line it prints.
  */
-export function startSandbox(timeoutMs = 10_000): Promise<RunningSandbox> {
+export function startSandbox(
+  timeoutMs = 10_000,
+  env: Record<string, string> = {},
+): Promise<RunningSandbox> {
   if (!existsSync(SANDBOX_MAIN)) {
     return Promise.reject(
       new Error(`${SANDBOX_MAIN} is missing: build apps/captcha-sandbox first`),
     );
   }
   const child: ChildProcess = spawn(process.execPath, [SANDBOX_MAIN], {
-    env: { ...process.env, SANDBOX_PORT: "0", HOST: "127.0.0.1" },
+    env: { ...process.env, SANDBOX_PORT: "0", HOST: "127.0.0.1", SANDBOX_CONTROL: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -53,21 +147,7 @@ export function startSandbox(timeoutMs = 10_000): Promise<RunningSandbox> {
       const match = LISTENING.exec(output);
       if (!match?.[1]) return;
       clearTimeout(timer);
-      const url = match[1];
-      resolve({
-        url,
-        siteverifyUrl: `${url}/siteverify`,
-        async execute(sitekey, host = "localhost") {
-          const res = await fetch(`${url}/1/execute`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ sitekey, host }),
-          });
-          if (!res.ok) throw new Error(`execute answered HTTP ${res.status}`);
-          return (await res.json()) as { response: string; key: string };
-        },
-        stop,
-      });
+      resolve(sandboxClient(match[1], stop));
     });
     child.once("exit", (code) => {
       clearTimeout(timer);

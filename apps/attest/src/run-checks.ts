@@ -1,0 +1,98 @@
+import { embedKey } from "@shapes/protocol";
+import type { CheckDecision, CheckOutcome } from "./check-outcome.js";
+import { runFingerprintCheck } from "./fingerprint-check.js";
+import { runHcaptchaCheck } from "./hcaptcha-check.js";
+import { enforceRateLimits, type RateLimitedKey, type RateLimiter } from "./rate-limit.js";
+import { runRecaptchaCheck } from "./recaptcha-check.js";
+import type { CheckedResult } from "./session-expiry.js";
+import type { AttestSettings } from "./settings.js";
+import type { Embeds } from "./token-embed.js";
+import { UpstreamCheckError, UpstreamCheckErrors } from "./upstream-check-error.js";
+import type { WebProtectionChecks } from "./validate-web-protection.js";
+
+export interface RunChecksDeps {
+  settings: AttestSettings;
+  limiter: RateLimiter;
+  now: () => number;
+}
+
+/** Every check of a request, together: one verdict, merged embeds, every result. */
+export interface ChecksOutcome {
+  /** Passed only when every check passed; else the failed checks' reasons. */
+  decision: CheckDecision;
+  embeds: Embeds;
+  results: CheckedResult[];
+}
+
+/** Each requested integration's key and rateLimit, with the code a refusal is reported under. */
+function rateLimitedKeys(checks: WebProtectionChecks): RateLimitedKey[] {
+  const keys: RateLimitedKey[] = [];
+  const { hcaptcha, recaptcha, fingerprint } = checks;
+  if (hcaptcha) {
+    keys.push({
+      code: "hcap-token-check",
+      key: embedKey("hcaptcha", hcaptcha.siteKey),
+      limitPerMinute: hcaptcha.site.rateLimit,
+    });
+  }
+  if (recaptcha) {
+    keys.push({
+      code: "recap-token-check",
+      key: embedKey("recaptcha", recaptcha.siteKey),
+      limitPerMinute: recaptcha.site.rateLimit,
+    });
+  }
+  if (fingerprint) {
+    keys.push({
+      code: "fp-tok-check",
+      key: embedKey("fingerprint", fingerprint.publicKey),
+      limitPerMinute: fingerprint.subscription.rateLimit,
+    });
+  }
+  return keys;
+}
+
+/**
+ * Runs the request's checks: rate limits first (a refused request spends no user token),
+ * then every upstream check concurrently. Any check that could not be completed makes the
+ * request an error (all such failures in one UpstreamCheckErrors when several); otherwise
+ * the request passes only if every check passed. A valid token needs every supplied check.
+ */
+export async function runChecks(
+  checks: WebProtectionChecks,
+  ip: string,
+  deps: RunChecksDeps,
+): Promise<ChecksOutcome> {
+  const { settings, now } = deps;
+  enforceRateLimits(deps.limiter, rateLimitedKeys(checks));
+  const runs: Promise<CheckOutcome>[] = [];
+  if (checks.hcaptcha) runs.push(runHcaptchaCheck(checks.hcaptcha, ip, settings, now));
+  if (checks.recaptcha) runs.push(runRecaptchaCheck(checks.recaptcha, ip, settings, now));
+  if (checks.fingerprint) runs.push(runFingerprintCheck(checks.fingerprint, settings, now));
+  const settled = await Promise.allSettled(runs);
+
+  const failures: UpstreamCheckError[] = [];
+  const outcomes: CheckOutcome[] = [];
+  for (const run of settled) {
+    if (run.status === "fulfilled") outcomes.push(run.value);
+    else if (run.reason instanceof UpstreamCheckError) failures.push(run.reason);
+    // Anything else is a bug: the bare 500, never a token.
+    else throw run.reason;
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new UpstreamCheckErrors(failures);
+
+  const embeds: Embeds = { minimal: {}, full: {} };
+  const reasons: string[] = [];
+  for (const outcome of outcomes) {
+    Object.assign(embeds.minimal, outcome.embeds.minimal);
+    Object.assign(embeds.full, outcome.embeds.full);
+    if (!outcome.decision.passed) reasons.push(outcome.decision.reason);
+  }
+  return {
+    decision:
+      reasons.length === 0 ? { passed: true } : { passed: false, reason: reasons.join("; ") },
+    embeds,
+    results: outcomes.map((outcome) => outcome.result),
+  };
+}

@@ -48,6 +48,8 @@ function webAppWithSiteKey(port: number, hcaptchaSiteKey: string) {
       APPROOV_SITE_KEY: account.siteKey,
       HCAPTCHA_SITE_KEY: hcaptchaSiteKey,
       HCAPTCHA_JS_URL: `${urls.sandbox}/1/api.js`,
+      RECAPTCHA_JS_URL: `${urls.sandbox}/recaptcha/api.js`,
+      FINGERPRINT_AGENT_URL: `${urls.sandbox}/fingerprint/v3/`,
     },
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

@@ -117,6 +117,11 @@ export function serviceDefinitions({ ports, dataDir, account, env = process.env 
         APPROOV_SITE_KEY: account.siteKey,
         HCAPTCHA_SITE_KEY: pick("HCAPTCHA_SITE_KEY", HCAPTCHA_PUBLISHER_TEST_KEY),
         HCAPTCHA_JS_URL: pick("HCAPTCHA_JS_URL", `${local(ports.sandbox)}/1/api.js`),
+        RECAPTCHA_JS_URL: pick("RECAPTCHA_JS_URL", `${local(ports.sandbox)}/recaptcha/api.js`),
+        FINGERPRINT_AGENT_URL: pick(
+          "FINGERPRINT_AGENT_URL",
+          `${local(ports.sandbox)}/fingerprint/v3/`,
+        ),
       },
     },
   };

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { createLogger, defineConfig } from "vite";
 import { approovSdkFile } from "./build/approov-sdk-file.js";
 import { copyVariantAssets, findPages } from "./build/copy-variant-assets.js";
+import { htmlPartials } from "./build/html-partials.js";
 
 const root = fileURLToPath(new URL("./site", import.meta.url));
 
@@ -27,5 +28,5 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     rolldownOptions: { input: findPages(root) },
   },
-  plugins: [copyVariantAssets(root), approovSdkFile()],
+  plugins: [htmlPartials(root), copyVariantAssets(root), approovSdkFile()],
 });

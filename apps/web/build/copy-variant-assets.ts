@@ -5,7 +5,7 @@ import type { Plugin } from "vite";
 /** The page directories under `root` that carry their own `assets/` tree (the app variants). */
 export function findVariants(root: string): string[] {
   return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== "assets")
+    .filter((entry) => entry.isDirectory() && !["assets", "partials"].includes(entry.name))
     .map((entry) => entry.name)
     .filter(
       (name) =>

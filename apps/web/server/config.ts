@@ -21,12 +21,24 @@ export interface WebConfig {
   hcaptchaSiteKey: string;
   /** Replaces `https://hcaptcha.com/1/api.js` in the pages; undefined keeps the real hCaptcha. */
   hcaptchaJsUrl: string | undefined;
+  /** Fills `___RECAPTCHA_SITE_KEY___`. */
+  recaptchaSiteKey: string;
+  /** Replaces `https://www.google.com/recaptcha/api.js`; undefined keeps the real reCAPTCHA. */
+  recaptchaJsUrl: string | undefined;
+  /** Fills `___FINGERPRINT_PUBLIC_API_KEY___`. */
+  fingerprintPublicApiKey: string;
+  /** Replaces the agent CDN prefix `https://fpjscdn.net/v3/`; undefined keeps the real one. */
+  fingerprintAgentUrl: string | undefined;
   /** The Vite build output the server serves (and nothing outside it). */
   distDir: string;
 }
 
 // Same place from server/*.ts (tests, tsx) and from the built dist-server/*.js.
 const DEFAULT_DIST_DIR = fileURLToPath(new URL("../dist/", import.meta.url));
+
+// The local account's reCAPTCHA v3 demo site and Fingerprint subscription (apps/attest).
+const LOCAL_RECAPTCHA_SITE_KEY = "6LcLocalSandboxV3DemoSiteKey000000000000";
+const LOCAL_FINGERPRINT_KEY = "local-sandbox-public-key";
 
 // Site keys end up inside HTML attributes and JS string literals: allow only key characters.
 const SITE_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -44,7 +56,23 @@ export function readWebConfig(env: Env): WebConfig {
     hcaptchaSiteKey:
       siteKeyFromEnv(env, "HCAPTCHA_SITE_KEY", HCAPTCHA_TEST_KEYS.publisher.siteKey) ??
       HCAPTCHA_TEST_KEYS.publisher.siteKey,
-    hcaptchaJsUrl: hcaptchaJsUrlFromEnv(env),
+    hcaptchaJsUrl: localUrlFromEnv(env, "HCAPTCHA_JS_URL", "http://localhost:8003/1/api.js"),
+    recaptchaSiteKey:
+      siteKeyFromEnv(env, "RECAPTCHA_SITE_KEY", LOCAL_RECAPTCHA_SITE_KEY) ??
+      LOCAL_RECAPTCHA_SITE_KEY,
+    recaptchaJsUrl: localUrlFromEnv(
+      env,
+      "RECAPTCHA_JS_URL",
+      "http://localhost:8003/recaptcha/api.js",
+    ),
+    fingerprintPublicApiKey:
+      siteKeyFromEnv(env, "FINGERPRINT_PUBLIC_API_KEY", LOCAL_FINGERPRINT_KEY) ??
+      LOCAL_FINGERPRINT_KEY,
+    fingerprintAgentUrl: localUrlFromEnv(
+      env,
+      "FINGERPRINT_AGENT_URL",
+      "http://localhost:8003/fingerprint/v3/",
+    ),
     distDir: distDirFromEnv(env),
   };
 }
@@ -68,10 +96,10 @@ function siteKeyFromEnv(env: Env, name: string, fallback: string | undefined) {
   return raw;
 }
 
-/** Unset: the local sandbox; empty: the real hCaptcha (the pages keep their URL). */
-function hcaptchaJsUrlFromEnv(env: Env): string | undefined {
-  if (env.HCAPTCHA_JS_URL === "") return undefined;
-  const raw = urlFromEnv(env, "HCAPTCHA_JS_URL", "http://localhost:8003/1/api.js");
+/** Unset: the local sandbox; empty: the real service (the pages keep its URL). */
+function localUrlFromEnv(env: Env, name: string, sandboxUrl: string): string | undefined {
+  if (env[name] === "") return undefined;
+  const raw = urlFromEnv(env, name, sandboxUrl);
   // The serialised form percent-encodes quotes and angle brackets: safe inside an attribute.
   return new URL(raw).href;
 }

@@ -1,37 +1,28 @@
 import type { WebConfig } from "./config.js";
-
-// The real hCaptcha loads from hcaptcha.com and its subdomains (js., newassets., api.).
-const REAL_HCAPTCHA_ORIGINS = ["https://hcaptcha.com", "https://*.hcaptcha.com"];
-
-/** The origins the hCaptcha script, its frames and its calls come from. */
-export function hcaptchaOrigins(config: Pick<WebConfig, "hcaptchaJsUrl">): string[] {
-  return config.hcaptchaJsUrl === undefined
-    ? REAL_HCAPTCHA_ORIGINS
-    : [new URL(config.hcaptchaJsUrl).origin];
-}
+import { integrationSources, type ScriptUrlField } from "./integrations.js";
 
 /**
  * The Content-Security-Policy of every page, as the quickstart's "Content Security Policy"
- * section describes: scripts only from here and hCaptcha, frames only from hCaptcha, calls
- * only to here, attest, the API and hCaptcha. No inline scripts or styles anywhere.
+ * section describes: scripts only from here and the human-check services, frames only from
+ * them, calls only to here, attest, the API and them. No inline scripts or styles anywhere.
  */
 export function contentSecurityPolicy(
-  config: Pick<WebConfig, "hcaptchaJsUrl" | "attestUrl" | "apiBaseUrl">,
+  config: Pick<WebConfig, ScriptUrlField | "attestUrl" | "apiBaseUrl">,
 ): string {
-  const hcaptcha = hcaptchaOrigins(config);
+  const sources = integrationSources(config);
   const connect = unique([
     "'self'",
     new URL(config.attestUrl).origin,
     new URL(config.apiBaseUrl).origin,
-    ...hcaptcha,
+    ...sources.connect,
   ]);
   return [
     "default-src 'self'",
-    `script-src 'self' ${hcaptcha.join(" ")}`,
-    `frame-src ${hcaptcha.join(" ")}`,
+    `script-src ${unique(["'self'", ...sources.script]).join(" ")}`,
+    `frame-src ${unique(sources.frame).join(" ")}`,
     `connect-src ${connect.join(" ")}`,
     "img-src 'self' data:",
-    `style-src 'self' ${hcaptcha.join(" ")}`,
+    `style-src ${unique(["'self'", ...sources.style]).join(" ")}`,
     "object-src 'none'",
     "base-uri 'self'",
     "frame-ancestors 'none'",

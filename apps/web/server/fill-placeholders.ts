@@ -1,33 +1,40 @@
 import type { WebConfig } from "./config.js";
+import { INTEGRATION_SCRIPTS, type ScriptUrlField } from "./integrations.js";
 
 export const HCAPTCHA_SITE_KEY_PLACEHOLDER = "___HCAPTCHA_SITE_KEY___";
 export const APPROOV_SITE_KEY_PLACEHOLDER = "___APPROOV_SITE_KEY___";
-/**
- * The hCaptcha script URLs pages carry: the quickstart's, and the default that
- * @hcaptcha/vanilla-hcaptcha's `jsapi` attribute uses.
- */
-export const HCAPTCHA_JS_URLS_IN_PAGES = [
-  "https://hcaptcha.com/1/api.js",
-  "https://js.hcaptcha.com/1/api.js",
-] as const;
+export const RECAPTCHA_SITE_KEY_PLACEHOLDER = "___RECAPTCHA_SITE_KEY___";
+export const FINGERPRINT_KEY_PLACEHOLDER = "___FINGERPRINT_PUBLIC_API_KEY___";
+
+type FillConfig = Pick<
+  WebConfig,
+  | "hcaptchaSiteKey"
+  | "approovSiteKey"
+  | "recaptchaSiteKey"
+  | "fingerprintPublicApiKey"
+  | ScriptUrlField
+>;
 
 /**
  * Does to a page or script what the quickstart's `sed` commands do by hand: the site keys
- * replace their placeholders, and the local hCaptcha sandbox replaces the real script URL.
- * Text without placeholders (already edited by hand) comes back unchanged.
+ * replace their placeholders, and the local sandbox replaces the real services' script
+ * URLs. Text without placeholders (already edited by hand) comes back unchanged.
  */
-export function fillPlaceholders(
-  text: string,
-  config: Pick<WebConfig, "hcaptchaSiteKey" | "approovSiteKey" | "hcaptchaJsUrl">,
-): string {
-  let filled = text.replaceAll(HCAPTCHA_SITE_KEY_PLACEHOLDER, config.hcaptchaSiteKey);
-  if (config.approovSiteKey !== undefined) {
-    filled = filled.replaceAll(APPROOV_SITE_KEY_PLACEHOLDER, config.approovSiteKey);
+export function fillPlaceholders(text: string, config: FillConfig): string {
+  const keys: [string, string | undefined][] = [
+    [HCAPTCHA_SITE_KEY_PLACEHOLDER, config.hcaptchaSiteKey],
+    [APPROOV_SITE_KEY_PLACEHOLDER, config.approovSiteKey],
+    [RECAPTCHA_SITE_KEY_PLACEHOLDER, config.recaptchaSiteKey],
+    [FINGERPRINT_KEY_PLACEHOLDER, config.fingerprintPublicApiKey],
+  ];
+  let filled = text;
+  for (const [placeholder, value] of keys) {
+    if (value !== undefined) filled = filled.replaceAll(placeholder, value);
   }
-  if (config.hcaptchaJsUrl !== undefined) {
-    for (const url of HCAPTCHA_JS_URLS_IN_PAGES) {
-      filled = filled.replaceAll(url, config.hcaptchaJsUrl);
-    }
+  for (const integration of INTEGRATION_SCRIPTS) {
+    const local = config[integration.field];
+    if (local === undefined) continue;
+    for (const url of integration.realUrls) filled = filled.replaceAll(url, local);
   }
   return filled;
 }

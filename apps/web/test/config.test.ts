@@ -105,22 +105,27 @@ describe("contentSecurityPolicy", () => {
     });
   });
 
-  it("allows the real hCaptcha hosts when the page keeps the real script", () => {
+  it("allows the real services' hosts when the pages keep the real scripts", () => {
     const csp = directives(
       contentSecurityPolicy(
         readWebConfig({
           HCAPTCHA_JS_URL: "",
+          RECAPTCHA_JS_URL: "",
+          FINGERPRINT_AGENT_URL: "",
           ATTEST_URL: "https://web-1.approovr.io",
           SHAPES_API_URL: "https://shapes.approov.io",
         }),
       ),
     );
     const hcaptcha = "https://hcaptcha.com https://*.hcaptcha.com";
-    expect(csp["script-src"]).toBe(`'self' ${hcaptcha}`);
-    expect(csp["frame-src"]).toBe(hcaptcha);
+    const recaptchaScripts = "https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/";
+    const recaptchaFrames =
+      "https://www.google.com/recaptcha/ https://recaptcha.google.com/recaptcha/";
+    expect(csp["script-src"]).toBe(`'self' ${hcaptcha} ${recaptchaScripts} https://fpjscdn.net`);
+    expect(csp["frame-src"]).toBe(`${hcaptcha} ${recaptchaFrames}`);
     expect(csp["style-src"]).toBe(`'self' ${hcaptcha}`);
     expect(csp["connect-src"]).toBe(
-      `'self' https://web-1.approovr.io https://shapes.approov.io ${hcaptcha}`,
+      `'self' https://web-1.approovr.io https://shapes.approov.io ${hcaptcha} https://api.fpjs.io https://*.api.fpjs.io`,
     );
     // No inline script or style is ever allowed.
     expect(JSON.stringify(csp)).not.toMatch(/unsafe-inline|unsafe-eval/);
@@ -142,6 +147,10 @@ describe("fillPlaceholders", () => {
     hcaptchaSiteKey: "site-key",
     approovSiteKey: "approov-key",
     hcaptchaJsUrl: "http://localhost:8003/1/api.js",
+    recaptchaSiteKey: "recaptcha-key",
+    recaptchaJsUrl: "http://localhost:8003/recaptcha/api.js",
+    fingerprintPublicApiKey: "fp-key",
+    fingerprintAgentUrl: "http://localhost:8003/fingerprint/v3/",
   };
 
   it("maps the quickstart's and vanilla-hcaptcha's script URLs to the sandbox", () => {
@@ -155,6 +164,21 @@ describe("fillPlaceholders", () => {
   it("keeps both real URLs when no sandbox is configured", () => {
     const page = "https://hcaptcha.com/1/api.js https://js.hcaptcha.com/1/api.js";
     expect(fillPlaceholders(page, { ...config, hcaptchaJsUrl: undefined })).toBe(page);
+  });
+
+  it("fills the reCAPTCHA and Fingerprint keys and maps their scripts", () => {
+    const page =
+      '<script src="https://www.google.com/recaptcha/api.js?render=___RECAPTCHA_SITE_KEY___"></script>' +
+      "import('https://fpjscdn.net/v3/' + '___FINGERPRINT_PUBLIC_API_KEY___')";
+    expect(fillPlaceholders(page, config)).toBe(
+      '<script src="http://localhost:8003/recaptcha/api.js?render=recaptcha-key"></script>' +
+        "import('http://localhost:8003/fingerprint/v3/' + 'fp-key')",
+    );
+    const real = { ...config, recaptchaJsUrl: undefined, fingerprintAgentUrl: undefined };
+    expect(fillPlaceholders(page, real)).toContain(
+      "https://www.google.com/recaptcha/api.js?render=recaptcha-key",
+    );
+    expect(fillPlaceholders(page, real)).toContain("https://fpjscdn.net/v3/");
   });
 });
 

@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { repoRoot } from "../support/stack.js";
 
 interface ComposeService {
+  profiles?: string[];
   build?: { context: string; target: string };
   image?: string;
   command?: string[];
@@ -30,7 +31,8 @@ test("compose runs exactly the services npm start runs, on the same ports", asyn
     "shapes-api": defaults.shapes,
     web: defaults.web,
   };
-  expect(Object.keys(compose.services).sort()).toEqual([...SERVICE_NAMES].sort());
+  const core = Object.entries(compose.services).filter(([, service]) => !service.profiles);
+  expect(core.map(([name]) => name).sort()).toEqual([...SERVICE_NAMES].sort());
   expect(expectedPort.web).toBe(8000);
   for (const name of SERVICE_NAMES as string[]) {
     const service = compose.services[name] as ComposeService;
@@ -47,7 +49,11 @@ test("compose runs exactly the services npm start runs, on the same ports", asyn
 });
 
 test("compose builds one image that has the launcher, and shares the account volume", () => {
-  const images = new Set(Object.values(compose.services).map((s) => s.image));
+  const ours = Object.values(compose.services).filter(
+    (s) => s.image === "shapes-web-protection:local",
+  );
+  expect(ours.length).toBe(5); // the four services and the scale profile's second attest
+  const images = new Set(ours.map((s) => s.image));
   expect(images.size).toBe(1);
   const builders = Object.values(compose.services).filter((s) => s.build);
   expect(builders).toHaveLength(1);
@@ -63,9 +69,12 @@ test("compose builds one image that has the launcher, and shares the account vol
   expect(compose.services["shapes-api"]?.volumes).toEqual(["account-data:/data:ro"]);
   expect(compose.services.web?.volumes).toEqual(["account-data:/data:ro"]);
   expect(Object.keys(compose.volumes)).toEqual(["account-data"]);
-  expect(compose.services.attest?.environment?.HCAPTCHA_SITEVERIFY_URL).toBe(
-    "http://captcha-sandbox:8003/siteverify",
+  const attestEnv = compose.services.attest?.environment ?? {};
+  expect(attestEnv.HCAPTCHA_SITEVERIFY_URL).toBe("http://captcha-sandbox:8003/siteverify");
+  expect(attestEnv.RECAPTCHA_SITEVERIFY_URL).toBe(
+    "http://captcha-sandbox:8003/recaptcha/api/siteverify",
   );
+  expect(attestEnv.FINGERPRINT_API_URL_ROW).toBe("http://captcha-sandbox:8003/fingerprint/api");
 });
 
 test("each service starts only after what it calls is healthy", () => {
@@ -74,4 +83,29 @@ test("each service starts only after what it calls is healthy", () => {
     const service = compose.services[order[i] as string] as ComposeService;
     expect(service.depends_on?.[order[i - 1] as string]?.condition).toBe("service_healthy");
   }
+});
+
+test("the scale and observability profiles run on files that exist", () => {
+  const byProfile = (profile: string) =>
+    Object.entries(compose.services)
+      .filter(([, service]) => service.profiles?.includes(profile))
+      .map(([name]) => name)
+      .sort();
+  expect(byProfile("scale")).toEqual(["attest-2", "attest-proxy", "redis"]);
+  expect(byProfile("observability")).toEqual(["grafana", "prometheus"]);
+  // The second instance runs attest exactly as the first, on the same account.
+  const second = compose.services["attest-2"] as ComposeService;
+  expect(second.command).toEqual(compose.services.attest?.command);
+  expect(second.environment).toEqual(compose.services.attest?.environment);
+  expect(second.volumes).toEqual(compose.services.attest?.volumes);
+  // Every file a profile mounts is in the repository.
+  for (const service of Object.values(compose.services)) {
+    for (const volume of service.volumes ?? []) {
+      const source = volume.split(":")[0] as string;
+      if (source.startsWith("./")) expect(existsSync(join(repoRoot, source)), source).toBe(true);
+    }
+  }
+  const proxy = readFileSync(join(repoRoot, "deploy/nginx/attest-proxy.conf"), "utf8");
+  expect(proxy).toMatch(/server attest:8001;\s+server attest-2:8001;/);
+  expect(proxy).toContain("proxy_set_header Host $http_host;");
 });

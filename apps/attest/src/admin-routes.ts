@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import type { Account } from "./account.js";
 import { type AccountHolder, AccountSaveError } from "./account-holder.js";
 import { MAX_TOKEN_LIFETIME } from "./account-validate.js";
+import type { ActivitySummaryJson } from "./activity-summary.js";
 import { adminAuth } from "./admin-auth.js";
 import { readAdminJson } from "./admin-body.js";
 import { AdminError, adminErrorResponse, validated } from "./admin-error.js";
@@ -15,6 +16,8 @@ import {
   type IntegrationName,
   MAX_REFRESH_LIFETIME,
 } from "./integration-entries.js";
+import { type LogWriter, logLine, stdoutLogWriter } from "./log-line.js";
+import { requestIdOf } from "./request-id.js";
 
 /** Bounds the account file (and what every request reads): 409 beyond these. */
 export const MAX_APIS = 100;
@@ -24,15 +27,18 @@ export const MAX_ENTRIES_PER_INTEGRATION = 100;
 export interface AdminLogEntry {
   time: string;
   msg: "admin";
+  /** The request's id (X-Request-Id), shared with its access log line. */
+  requestId?: string;
   method: string;
   path: string;
   status: number;
 }
 export type AdminLog = (entry: AdminLogEntry) => void;
 
-export const stdoutAdminLog: AdminLog = (entry) => {
-  process.stdout.write(`${JSON.stringify(entry)}\n`);
-};
+/** An admin log writing each entry as one structured line (`level` "info"). */
+export function adminLogTo(write: LogWriter): AdminLog {
+  return ({ time, ...rest }) => write({ time, level: "info", ...rest });
+}
 
 export interface AdminDeps {
   store: AccountHolder;
@@ -41,6 +47,10 @@ export interface AdminDeps {
   bodyTimeoutMs: number;
   now: () => number;
   log: AdminLog;
+  /** Where failures are logged (structured lines; stdout by default). */
+  write?: LogWriter;
+  /** The live activity summary (`GET /metrics/summary`). */
+  summary?: () => ActivitySummaryJson;
 }
 
 const NO_STORE = { "cache-control": "no-store" };
@@ -63,6 +73,9 @@ function entriesOf(draft: Account, integration: IntegrationName): Record<string,
 export function adminRoutes(deps: AdminDeps): Hono {
   const admin = new Hono();
   const { store } = deps;
+  const write = deps.write ?? stdoutLogWriter;
+  const logError = (c: Context, msg: string, fields: Record<string, unknown>) =>
+    write(logLine(deps.now(), "error", msg, requestIdOf(c), fields));
 
   /** Error answers for every route: typed refusals as they are, anything else a bare 500. */
   const handle =
@@ -73,14 +86,14 @@ export function adminRoutes(deps: AdminDeps): Hono {
       } catch (error) {
         if (error instanceof AdminError) return adminErrorResponse(c, error);
         if (error instanceof AccountSaveError) {
-          console.error(`attest admin: ${error.message}`);
+          logError(c, "admin change not saved", { error: error.message });
           return adminErrorResponse(
             c,
             new AdminError(500, "the change could not be saved; nothing changed"),
           );
         }
         // The name only: messages could echo request data; no stack ever reaches the client.
-        console.error(`attest admin: unexpected ${(error as Error)?.name ?? "error"}`);
+        logError(c, "admin unexpected error", { error: (error as Error)?.name ?? "error" });
         return adminErrorResponse(c, new AdminError(500, "internal error"));
       }
     };
@@ -88,9 +101,11 @@ export function adminRoutes(deps: AdminDeps): Hono {
 
   admin.use("*", async (c, next) => {
     await next();
+    const requestId = requestIdOf(c);
     deps.log({
       time: new Date(deps.now()).toISOString(),
       msg: "admin",
+      ...(requestId !== undefined ? { requestId } : {}),
       method: c.req.method,
       // Paths hold public names only (domains, site keys); clipped, as they are client text.
       path: c.req.path.slice(0, 300),
@@ -249,6 +264,14 @@ export function adminRoutes(deps: AdminDeps): Hono {
     handle(async (c) =>
       c.json(await exampleToken(store.get(), await body(c), deps.now()), 200, NO_STORE),
     ),
+  );
+
+  admin.get(
+    "/metrics/summary",
+    handle(async (c) => {
+      if (!deps.summary) throw new AdminError(404, "no metrics in this service");
+      return c.json(deps.summary(), 200, NO_STORE);
+    }),
   );
 
   admin.all("*", (c) =>

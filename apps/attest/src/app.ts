@@ -3,15 +3,20 @@ import { HEADERS } from "@shapes/protocol";
 import { MemoryReplayStore, type ReplayStore } from "@shapes/verifier";
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import { accessLog } from "./access-log.js";
 import type { Account } from "./account.js";
 import { AccountHolder } from "./account-holder.js";
-import { type AdminLog, adminRoutes, stdoutAdminLog } from "./admin-routes.js";
+import { type AdminLog, adminLogTo, adminRoutes } from "./admin-routes.js";
 import { attestRoute } from "./attest-route.js";
-import { type DecisionLog, stdoutDecisionLog } from "./decision-log.js";
+import { type DecisionLog, decisionLogTo } from "./decision-log.js";
 import { deriveKey } from "./derive-key.js";
 import { DpopNonces } from "./dpop-nonce.js";
+import { type LogWriter, logLine, stdoutLogWriter } from "./log-line.js";
+import { AttestMetrics } from "./metrics.js";
+import { metricsRoutes } from "./metrics-route.js";
 import { RateLimiter } from "./rate-limit.js";
 import { RefreshTokens } from "./refresh-token.js";
+import { requestId, requestIdOf } from "./request-id.js";
 import { sdkRefreshRoute } from "./sdk-refresh-route.js";
 import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "./sdk-settings.js";
 import { type SdkRouteDeps, sdkTokenRoute } from "./sdk-token-route.js";
@@ -32,10 +37,14 @@ export interface AppConfig {
   replay?: ReplayStore;
   /** Milliseconds since the epoch; injectable so tests control token times. */
   now?: () => number;
-  /** Where decision log lines go (stdout by default). */
+  /** Where every structured log line goes (stdout by default): access, errors, and the two below. */
+  logWriter?: LogWriter;
+  /** Where decision log entries go (by default: `logWriter`, level info). */
   log?: DecisionLog;
-  /** Where admin request lines go (stdout by default). */
+  /** Where admin request entries go (by default: `logWriter`, level info). */
   adminLog?: AdminLog;
+  /** Node process metrics on this app's registry (the service turns them on; see metrics.ts). */
+  processMetrics?: boolean;
 }
 
 const errorBody = (message: string): ApproovErrorBody => ({ message, errors: {} });
@@ -43,10 +52,11 @@ const errorBody = (message: string): ApproovErrorBody => ({ message, errors: {} 
 /** The SDK endpoints: each answer (success or error) carries a fresh server nonce. */
 const SDK_PATHS = new Set(["/token", "/refresh"]);
 
-/** The admin API: no CORS at all, browsers must not call it. */
-const isAdminPath = (path: string) => path === "/admin" || path.startsWith("/admin/");
+/** The admin API and /metrics: no CORS at all, browsers must not call them. */
+const isOperatorPath = (path: string) =>
+  path === "/admin" || path.startsWith("/admin/") || path === "/metrics";
 
-/** CORS for WEB_ORIGIN (never on /admin); the SDK endpoints also expose what the SDK reads. */
+/** CORS for WEB_ORIGIN (not on operator paths); the SDK endpoints expose what the SDK reads. */
 function corsPolicy(webOrigins: string[]): MiddlewareHandler {
   const options = {
     origin: webOrigins,
@@ -57,7 +67,7 @@ function corsPolicy(webOrigins: string[]): MiddlewareHandler {
   const plain = cors({ ...options, exposeHeaders: [HEADERS.dpopNonce] });
   const sdk = cors({ ...options, exposeHeaders: [HEADERS.dpopNonce, HEADERS.wwwAuthenticate] });
   return (c, next) => {
-    if (isAdminPath(c.req.path)) return next();
+    if (isOperatorPath(c.req.path)) return next();
     return SDK_PATHS.has(c.req.path) ? sdk(c, next) : plain(c, next);
   };
 }
@@ -73,6 +83,12 @@ export function createApp(config: AppConfig): Hono {
       : new AccountHolder(config.account, { now });
   // The account secret never changes through the admin API: keys derived from it are made once.
   const { account } = store.get();
+  const write = config.logWriter ?? stdoutLogWriter;
+  const metrics = new AttestMetrics({
+    now,
+    isRegisteredApi: (domain) => Object.hasOwn(store.get().account.apis, domain),
+    processMetrics: config.processMetrics ?? false,
+  });
   const nonces = new DpopNonces(
     deriveKey(account.secret, "dpopNonce"),
     sdk.dpopNonceLifetimeSeconds,
@@ -83,7 +99,8 @@ export function createApp(config: AppConfig): Hono {
     settings: config.settings,
     limiter: new RateLimiter(now),
     now,
-    log: config.log ?? stdoutDecisionLog,
+    log: config.log ?? decisionLogTo(write),
+    metrics,
     proof: {
       sdk,
       nonces,
@@ -93,6 +110,9 @@ export function createApp(config: AppConfig): Hono {
     refreshTokens: new RefreshTokens(deriveKey(account.secret, "refreshToken"), now),
   };
 
+  // First: every answer, CORS refusals and errors included, carries the id and is logged.
+  app.use("*", requestId());
+  app.use("*", accessLog(write, now));
   app.use("*", corsPolicy(config.settings.webOrigins));
   app.use("*", async (c, next) => {
     await next();
@@ -103,6 +123,7 @@ export function createApp(config: AppConfig): Hono {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.route("/metrics", metricsRoutes(metrics, config.settings.metricsToken));
 
   const methodNotAllowed = (c: Parameters<MiddlewareHandler>[0]) =>
     c.json(errorBody("Method Not Allowed"), 405, { allow: "POST" });
@@ -120,14 +141,16 @@ export function createApp(config: AppConfig): Hono {
       adminKey: config.adminKey,
       bodyTimeoutMs: config.settings.bodyTimeoutMs,
       now,
-      log: config.adminLog ?? stdoutAdminLog,
+      log: config.adminLog ?? adminLogTo(write),
+      write,
+      summary: () => metrics.summary(),
     }),
   );
 
   app.notFound((c) => c.json(errorBody("Not Found"), 404));
   app.onError((error, c) => {
     // The name only: messages could echo request data; no stack ever reaches the client.
-    console.error(`attest: unexpected ${error.name}`);
+    write(logLine(now(), "error", "unexpected error", requestIdOf(c), { error: error.name }));
     return c.json(errorBody("Internal Server Error"), 500);
   });
   return app;

@@ -1,10 +1,14 @@
 import type { ServiceEndpoint } from "@shapes/protocol";
+import type { LogWriter } from "./log-line.js";
+import type { IntegrationLabel } from "./metric-labels.js";
 
 /** The one log line written per decision. Never holds tokens, proofs or secrets. */
 export interface DecisionLogEntry {
   time: string;
   /** The endpoint that decided: "attest", "token" or "refresh". */
   msg: ServiceEndpoint;
+  /** The request's id (X-Request-Id), shared with its access log line. */
+  requestId?: string;
   /** The tokens' `arc` claim (also logged for errors, which issue no token). */
   arc: string;
   /** SDK endpoints: the session id (random, from the refresh token), once known. */
@@ -16,12 +20,16 @@ export interface DecisionLogEntry {
   codes: string[];
   /** The API targets requested (clipped). */
   api: string[];
+  /** The integrations used: one of them, "combined", or "none" (none named yet). */
+  integration: IntegrationLabel;
+  /** The answer's HTTP status. */
+  status: number;
   durationMs: number;
 }
 
 export type DecisionLog = (entry: DecisionLogEntry) => void;
 
-/** Writes each entry as one JSON line on stdout. */
-export const stdoutDecisionLog: DecisionLog = (entry) => {
-  process.stdout.write(`${JSON.stringify(entry)}\n`);
-};
+/** A decision log writing each entry as one structured line (`level` "info"). */
+export function decisionLogTo(write: LogWriter): DecisionLog {
+  return ({ time, ...rest }) => write({ time, level: "info", ...rest });
+}

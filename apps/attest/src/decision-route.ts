@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { ATTEST_PARAMS, HEADERS, type ServiceEndpoint } from "@shapes/protocol";
+import { ATTEST_PARAMS, HEADERS, type Integration, type ServiceEndpoint } from "@shapes/protocol";
 import type { Context } from "hono";
 import type { AccountHolder } from "./account-holder.js";
 import { newArc } from "./arc.js";
@@ -7,9 +7,12 @@ import { AttestError } from "./attest-error.js";
 import { clientIp } from "./client-ip.js";
 import type { DecisionLog, DecisionLogEntry } from "./decision-log.js";
 import { clip } from "./list-for-detail.js";
+import { integrationLabel, integrationsOfParams } from "./metric-labels.js";
+import type { DecisionRecord, UpstreamObserver } from "./metrics.js";
 import { type Param, parseParams } from "./parse-params.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { readBody } from "./read-body.js";
+import { requestIdOf } from "./request-id.js";
 import type { AttestSettings } from "./settings.js";
 import { UpstreamCheckError, UpstreamCheckErrors } from "./upstream-check-error.js";
 
@@ -22,6 +25,11 @@ export interface RouteDeps {
   /** Milliseconds since the epoch: token times come from here. */
   now: () => number;
   log: DecisionLog;
+  /** Counts each decision (Prometheus and the live summary) and times upstream checks. */
+  metrics?: {
+    recordDecision(record: DecisionRecord): void;
+    observeUpstream: UpstreamObserver;
+  };
 }
 
 /** What a route's decision step gets: the parsed request, ready to validate. */
@@ -33,6 +41,8 @@ export interface DecisionRequest {
   ip: string;
   /** Records the session id for the log line (SDK endpoints). */
   setSid(sid: string): void;
+  /** Names the integrations when the parameters do not (/refresh: the session's). */
+  setIntegrations(integrations: Integration[]): void;
 }
 
 /** A decision: the answer, and whether it carries valid tokens or decoys. */
@@ -67,18 +77,33 @@ export function decisionRoute(
   return async (c: Context): Promise<Response> => {
     const started = performance.now();
     const arc = newArc();
+    const requestId = requestIdOf(c);
     let api: string[] = [];
+    let apiTargets: string[] = [];
     let sid: string | undefined;
-    const log = (entry: Pick<DecisionLogEntry, "outcome" | "reason" | "codes">) => {
+    let integrations: Integration[] = [];
+    // The one place every decision goes through: its log line and its metrics.
+    const log = (entry: Pick<DecisionLogEntry, "outcome" | "reason" | "codes">, status: number) => {
+      deps.metrics?.recordDecision({
+        endpoint,
+        outcome: entry.outcome,
+        codes: entry.codes,
+        status,
+        integrations,
+        apis: apiTargets,
+      });
       deps.log({
         time: new Date(deps.now()).toISOString(),
         msg: endpoint,
+        ...(requestId !== undefined ? { requestId } : {}),
         arc,
         ...(sid !== undefined ? { sid } : {}),
         outcome: entry.outcome,
         ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
         codes: entry.codes,
         api,
+        integration: integrationLabel(integrations),
+        status,
         durationMs: Math.round(performance.now() - started),
       });
     };
@@ -93,10 +118,12 @@ export function decisionRoute(
         throw AttestError.single(400, "rqst-illegal-params", "query string: send a form body");
       }
       const params = await parseParams(c.req.raw, body);
-      api = params
+      apiTargets = params
         .filter(([name]) => name === ATTEST_PARAMS.api)
         .slice(0, 10)
-        .map(([, value]) => clip(value));
+        .map(([, value]) => value);
+      api = apiTargets.map(clip);
+      integrations = integrationsOfParams(params.map(([name]) => name));
       const decision = await decide({
         c,
         arc,
@@ -105,23 +132,27 @@ export function decisionRoute(
         setSid: (value) => {
           sid = value;
         },
+        setIntegrations: (value) => {
+          integrations = value;
+        },
       });
-      if (decision.outcome === "valid") log({ outcome: "valid", codes: [] });
-      else log({ outcome: "invalid", reason: decision.reason, codes: [] });
+      const status = decision.response.status;
+      if (decision.outcome === "valid") log({ outcome: "valid", codes: [] }, status);
+      else log({ outcome: "invalid", reason: decision.reason, codes: [] }, status);
       return decision.response;
     } catch (error) {
       if (error instanceof AttestError) {
-        log({ outcome: "error", reason: "request refused", codes: error.codes });
+        log({ outcome: "error", reason: "request refused", codes: error.codes }, error.status);
         return c.json(error.toBody(), error.status, errorHeaders(error));
       }
       if (error instanceof UpstreamCheckError || error instanceof UpstreamCheckErrors) {
         const failures = error instanceof UpstreamCheckError ? [error] : error.failures;
         const errors = Object.fromEntries(failures.map((f) => [f.code, f.detail]));
         const failure = new AttestError(502, errors);
-        log({ outcome: "error", reason: error.message, codes: failure.codes });
+        log({ outcome: "error", reason: error.message, codes: failure.codes }, failure.status);
         return c.json(failure.toBody(), failure.status, NO_STORE);
       }
-      log({ outcome: "error", reason: "internal error", codes: [] });
+      log({ outcome: "error", reason: "internal error", codes: [] }, 500);
       throw error;
     }
   };

@@ -3,6 +3,7 @@ import { dataDirFromEnv } from "./account-store.js";
 import { AccountFileError } from "./account-validate.js";
 import { AdminKeyFileError } from "./admin-key.js";
 import { createApp } from "./app.js";
+import { logLine, stdoutLogWriter } from "./log-line.js";
 import { openDataDir } from "./open-data-dir.js";
 import { sdkSettingsFromEnv } from "./sdk-settings.js";
 import { settingsFromEnv } from "./settings.js";
@@ -12,7 +13,7 @@ try {
   const sdk = sdkSettingsFromEnv(process.env);
   const port = portFromEnv(process.env, "ATTEST_PORT", 8001);
   const { store, adminKey } = await openDataDir(dataDirFromEnv(process.env));
-  const app = createApp({ account: store, adminKey, settings, sdk });
+  const app = createApp({ account: store, adminKey, settings, sdk, processMetrics: true });
   await runService({
     name: "attest",
     fetch: app.fetch,
@@ -34,7 +35,8 @@ try {
     error instanceof AccountFileError ||
     error instanceof AdminKeyFileError
   ) {
-    console.error(`attest: ${error.message}`);
+    // One structured line like every other; the message names what to fix, never a value of a secret.
+    stdoutLogWriter(logLine(Date.now(), "fatal", `attest: ${error.message}`, undefined));
     process.exit(1);
   }
   throw error;

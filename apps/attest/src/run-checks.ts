@@ -1,7 +1,9 @@
-import { embedKey } from "@shapes/protocol";
+import { performance } from "node:perf_hooks";
+import { embedKey, type Integration } from "@shapes/protocol";
 import type { CheckDecision, CheckOutcome } from "./check-outcome.js";
 import { runFingerprintCheck } from "./fingerprint-check.js";
 import { runHcaptchaCheck } from "./hcaptcha-check.js";
+import type { UpstreamObserver } from "./metrics.js";
 import { enforceRateLimits, type RateLimitedKey, type RateLimiter } from "./rate-limit.js";
 import { runRecaptchaCheck } from "./recaptcha-check.js";
 import type { CheckedResult } from "./session-expiry.js";
@@ -14,6 +16,8 @@ export interface RunChecksDeps {
   settings: AttestSettings;
   limiter: RateLimiter;
   now: () => number;
+  /** Times each upstream check (the latency histogram). */
+  metrics?: { observeUpstream: UpstreamObserver };
 }
 
 /** Every check of a request, together: one verdict, merged embeds, every result. */
@@ -52,6 +56,27 @@ function rateLimitedKeys(checks: WebProtectionChecks): RateLimitedKey[] {
   return keys;
 }
 
+/** Times one integration's check as a whole: the upstream call and the verdict on its answer. */
+function timed(
+  integration: Integration,
+  run: () => Promise<CheckOutcome>,
+  observe: UpstreamObserver | undefined,
+): Promise<CheckOutcome> {
+  if (!observe) return run();
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  return run().then(
+    (outcome) => {
+      observe(integration, outcome.decision.passed ? "passed" : "failed", seconds());
+      return outcome;
+    },
+    (error: unknown) => {
+      observe(integration, "error", seconds());
+      throw error;
+    },
+  );
+}
+
 /**
  * Runs the request's checks: rate limits first (a refused request spends no user token),
  * then every upstream check concurrently. Any check that could not be completed makes the
@@ -65,10 +90,18 @@ export async function runChecks(
 ): Promise<ChecksOutcome> {
   const { settings, now } = deps;
   enforceRateLimits(deps.limiter, rateLimitedKeys(checks));
+  const observe = deps.metrics?.observeUpstream;
   const runs: Promise<CheckOutcome>[] = [];
-  if (checks.hcaptcha) runs.push(runHcaptchaCheck(checks.hcaptcha, ip, settings, now));
-  if (checks.recaptcha) runs.push(runRecaptchaCheck(checks.recaptcha, ip, settings, now));
-  if (checks.fingerprint) runs.push(runFingerprintCheck(checks.fingerprint, settings, now));
+  const { hcaptcha, recaptcha, fingerprint } = checks;
+  if (hcaptcha) {
+    runs.push(timed("hcaptcha", () => runHcaptchaCheck(hcaptcha, ip, settings, now), observe));
+  }
+  if (recaptcha) {
+    runs.push(timed("recaptcha", () => runRecaptchaCheck(recaptcha, ip, settings, now), observe));
+  }
+  if (fingerprint) {
+    runs.push(timed("fingerprint", () => runFingerprintCheck(fingerprint, settings, now), observe));
+  }
   const settled = await Promise.allSettled(runs);
 
   const failures: UpstreamCheckError[] = [];

@@ -1,5 +1,6 @@
 import { ErrorCollector } from "./attest-error.js";
 import { type DecisionRequest, decisionRoute, NO_STORE } from "./decision-route.js";
+import { integrationsOfEmbedKeys } from "./metric-labels.js";
 import { type RefreshClaims, RefreshTokenError } from "./refresh-token.js";
 import type { SdkRouteDeps } from "./sdk-token-route.js";
 import { tokenLifetimeSeconds } from "./session-expiry.js";
@@ -24,6 +25,8 @@ export function sdkRefreshRoute(deps: SdkRouteDeps) {
     try {
       session = await deps.refreshTokens.open(request.refreshToken, jkt);
       req.setSid(session.sid);
+      // The session's checks (its embed keys) are what these tokens stand on.
+      req.setIntegrations(integrationsOfEmbedKeys(Object.keys(session.embed)));
     } catch (error) {
       if (!(error instanceof RefreshTokenError)) throw error;
       e.add("aprv-invalid-refresh-token", error.problem);

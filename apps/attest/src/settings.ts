@@ -1,4 +1,4 @@
-import { originsFromEnv, positiveIntFromEnv, urlFromEnv } from "@shapes/node-service";
+import { ConfigError, originsFromEnv, positiveIntFromEnv, urlFromEnv } from "@shapes/node-service";
 
 /** The Server API base URL of each Fingerprint region (no trailing slash needed). */
 export interface FingerprintApiUrls {
@@ -26,6 +26,8 @@ export interface AttestSettings {
   trustProxy: boolean;
   /** Browser origins allowed by CORS. */
   webOrigins: string[];
+  /** `METRICS_TOKEN`: the bearer token /metrics requires; unset, /metrics is open. */
+  metricsToken?: string;
 }
 
 export const DEFAULT_SETTINGS: AttestSettings = {
@@ -43,9 +45,28 @@ export const DEFAULT_SETTINGS: AttestSettings = {
   webOrigins: ["http://localhost:8000"],
 };
 
+/** A bearer token: visible ASCII without spaces, long enough not to be guessed. */
+const TOKEN_SHAPE = /^[\x21-\x7e]{16,1024}$/;
+
+/**
+ * `METRICS_TOKEN`: unset (the default) leaves /metrics open, fine while the service binds
+ * loopback or sits behind your network boundary; set, every scrape must send it.
+ */
+export function metricsTokenFromEnv(env: Record<string, string | undefined>): string | undefined {
+  const raw = env.METRICS_TOKEN;
+  if (raw === undefined || raw === "") return undefined;
+  if (!TOKEN_SHAPE.test(raw)) {
+    throw new ConfigError(
+      "METRICS_TOKEN must be 16 to 1024 visible ASCII characters without spaces (the value is not shown)",
+    );
+  }
+  return raw;
+}
+
 export function settingsFromEnv(env: Record<string, string | undefined>): AttestSettings {
   const d = DEFAULT_SETTINGS;
   const fp = d.fingerprintApiUrls;
+  const metricsToken = metricsTokenFromEnv(env);
   return {
     maxBodyBytes: positiveIntFromEnv(env, "ATTEST_MAX_BODY_BYTES", d.maxBodyBytes),
     bodyTimeoutMs: positiveIntFromEnv(env, "ATTEST_BODY_TIMEOUT_MS", d.bodyTimeoutMs),
@@ -59,5 +80,6 @@ export function settingsFromEnv(env: Record<string, string | undefined>): Attest
     upstreamTimeoutMs: positiveIntFromEnv(env, "UPSTREAM_TIMEOUT_MS", d.upstreamTimeoutMs),
     trustProxy: env.TRUST_PROXY === "1",
     webOrigins: originsFromEnv(env, "WEB_ORIGIN", d.webOrigins),
+    ...(metricsToken !== undefined ? { metricsToken } : {}),
   };
 }

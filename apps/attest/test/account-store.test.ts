@@ -127,7 +127,7 @@ describe("account store", () => {
 });
 
 describe("init script", () => {
-  it("creates the account and the admin key, prints one line with the site key, never a secret", async () => {
+  it("creates the account and the admin key, prints one JSON line with the site key, never a secret", async () => {
     const script = fileURLToPath(new URL("../src/init.ts", import.meta.url));
     const tsx = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
     const { stdout } = await promisify(execFile)(tsx, [script], {
@@ -136,9 +136,21 @@ describe("init script", () => {
     });
     const account = await loadAccount(join(dir, "data"));
     expect(account).toBeDefined();
-    expect(stdout).toBe(
-      `Approov account ready in ${join(dir, "data")} (site key ${account?.siteKey})\n`,
-    );
+    expect(stdout.endsWith("\n")).toBe(true);
+    expect(
+      stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
+      {
+        time: expect.any(String),
+        level: "info",
+        msg: "Approov account ready",
+        dataDir: join(dir, "data"),
+        siteKey: account?.siteKey,
+      },
+    ]);
     expect(stdout).not.toContain(account?.secret);
     // The admin key is made alongside, 0600, and never printed.
     const adminKey = (await readFile(join(dir, "data", "admin.key"), "utf8")).trim();

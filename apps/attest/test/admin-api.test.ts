@@ -516,9 +516,9 @@ describe("admin API: /web", () => {
   it("answers unknown admin paths 404 in the admin error shape", async () => {
     const { app } = testApp();
     await expectError(
-      await adminCall(app, "GET", "/metrics/summary"),
+      await adminCall(app, "GET", "/metrics/nope"),
       404,
-      "no admin endpoint GET /admin/v1/metrics/summary",
+      "no admin endpoint GET /admin/v1/metrics/nope",
     );
     await expectError(
       await adminCall(app, "GET", "/apis/x.example"),
@@ -551,7 +551,7 @@ describe("admin API: changes are saved before the answer", () => {
 
   it("a failed save answers 500, changes nothing and leaks no detail", async () => {
     let fail = true;
-    const { app, store } = testApp({
+    const { app, store, lines } = testApp({
       persist: async () => {
         if (fail) throw Object.assign(new Error("/secret/path: disk full"), { code: "ENOSPC" });
       },
@@ -559,6 +559,16 @@ describe("admin API: changes are saved before the answer", () => {
     const before = store.get();
     const res = await adminCall(app, "PUT", "/apis/x.example", { allowWeb: true });
     await expectError(res, 500, "the change could not be saved; nothing changed");
+    // Logged as one structured error line of that request, without the path or message.
+    expect(lines.filter((line) => line.level === "error")).toEqual([
+      {
+        time: expect.any(String),
+        level: "error",
+        msg: "admin change not saved",
+        requestId: res.headers.get("x-request-id"),
+        error: "the account could not be saved (ENOSPC)",
+      },
+    ]);
     expect(store.get()).toBe(before);
     fail = false;
     await adminOk(app, "PUT", "/apis/x.example", { allowWeb: true });

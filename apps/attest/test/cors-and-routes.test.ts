@@ -1,6 +1,7 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDefaultAccount } from "../src/account.js";
 import { createApp } from "../src/app.js";
+import type { LogLine } from "../src/log-line.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
 import { testApp, WEB_ORIGIN } from "./helpers/test-app.js";
 
@@ -49,18 +50,23 @@ describe("CORS and routes", () => {
   });
 
   it("answers an unexpected failure with a bare 500, no stack or message", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const lines: LogLine[] = [];
     const app = createApp({
       account: createDefaultAccount(),
       settings: DEFAULT_SETTINGS,
       log: () => {
         throw new Error("disk full at /secret/path");
       },
+      logWriter: (line) => lines.push(line),
     });
     const res = await app.request("/attest", { method: "POST", body: new URLSearchParams() });
     expect(res.status).toBe(500);
     expect(await res.text()).toBe('{"message":"Internal Server Error","errors":{}}');
-    expect(errors).toHaveBeenCalledWith("attest: unexpected Error");
-    errors.mockRestore();
+    const requestId = res.headers.get("x-request-id");
+    expect(lines.map(({ time: _, ms: __, ...rest }) => rest)).toEqual([
+      { level: "error", msg: "unexpected error", requestId, error: "Error" },
+      { level: "info", msg: "request", requestId, method: "POST", path: "/attest", status: 500 },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain("/secret/path");
   });
 });

@@ -136,8 +136,18 @@ describe("the attest process and its data directory", () => {
     await writeFile(accountPath(dir), JSON.stringify(bad), { mode: 0o600 });
     const { code, output } = await runAttestToExit(dir);
     expect(code).toBe(1);
-    expect(output).toContain(
-      'attest: account.json: fingerprint.subscriptions["fp1"].region must be RoW or EU',
-    );
+    // One structured line, like every line of the service.
+    expect(
+      output
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
+      {
+        time: expect.any(String),
+        level: "fatal",
+        msg: 'attest: account.json: fingerprint.subscriptions["fp1"].region must be RoW or EU',
+      },
+    ]);
   });
 });

@@ -135,11 +135,14 @@ describe("POST /token against the real captcha sandbox", () => {
     expect(logs.at(-1)).toEqual({
       time: new Date(NOW_MS).toISOString(),
       msg: "token",
+      requestId: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/),
       arc: claims.arc,
       sid: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/),
       outcome: "valid",
       codes: [],
       api: ["localhost"],
+      integration: "hcaptcha",
+      status: 200,
       durationMs: expect.any(Number),
     });
   });

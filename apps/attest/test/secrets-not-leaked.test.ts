@@ -81,10 +81,12 @@ describe("secrets never reach responses or log lines", () => {
     expect(invalidRes.status).toBe(200);
     expect(errorRes.status).toBe(400);
 
+    // The decision lines (each request also has its access line).
     const lines = stdout
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line));
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.msg === "attest");
     expect(lines.map((l) => l.outcome)).toEqual(["valid", "invalid", "error"]);
     expect(lines[0].arc).toBe(payload.arc);
     expect(lines[1].arc).toBe(decodeJwt(invalid).arc);
@@ -148,7 +150,8 @@ describe("secrets never reach responses or log lines", () => {
     const lines = stdout
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line));
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.msg === "attest");
     expect(lines.map((l) => l.outcome)).toEqual(["valid", "invalid"]);
     const answers = [stdout, JSON.stringify(decodeJwt(valid)), JSON.stringify(decodeJwt(invalid))];
     for (const text of answers) {

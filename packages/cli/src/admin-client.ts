@@ -1,6 +1,7 @@
 import { type AccountView, type Integration, parseAccountView } from "./account-view.js";
 import type { AdminKey } from "./admin-key.js";
 import { CliError } from "./errors.js";
+import { type MetricsSummary, parseMetricsSummary } from "./metrics-summary.js";
 
 export const DEFAULT_ATTEST_URL = "http://127.0.0.1:8001";
 /** How long one admin call may take before the CLI gives up. */
@@ -218,5 +219,11 @@ export class AdminClient {
       throw new CliError("bad-answer", "unexpected answer from the attest service: no token");
     }
     return json.token;
+  }
+
+  /** The live activity summary: checked (`summary`) and as answered (`raw`, for -json). */
+  async metricsSummary(): Promise<{ summary: MetricsSummary; raw: unknown }> {
+    const raw = await this.request("GET", "/metrics/summary");
+    return { summary: parseMetricsSummary(raw), raw };
   }
 }

@@ -2,6 +2,7 @@ import { AdminClient, attestUrlFromEnv } from "./admin-client.js";
 import { loadAdminKey } from "./admin-key.js";
 import { parseApiArgs, runApi } from "./commands/api.js";
 import type { CommandContext } from "./commands/context.js";
+import { parseMetricsArgs, runMetrics } from "./commands/metrics.js";
 import { parseTokenArgs, runToken } from "./commands/token.js";
 import { parseWebArgs, runWeb } from "./commands/web.js";
 import { assumeYesFromEnv, confirmChange } from "./confirm.js";
@@ -71,10 +72,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const invocation = parseWebArgs(rest);
       if (invocation.action === "help") io.stdout.write(commandUsage(name));
       else await runWeb(invocation, ctx);
-    } else {
+    } else if (name === "token") {
       const invocation = parseTokenArgs(rest);
       if (invocation.action === "help") io.stdout.write(commandUsage(name));
       else await runToken(invocation, ctx);
+    } else {
+      const invocation = parseMetricsArgs(rest);
+      if (invocation.action === "help") io.stdout.write(commandUsage(name));
+      else {
+        const terminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
+        await runMetrics(invocation, ctx, { terminal });
+      }
     }
     return 0;
   } catch (error) {

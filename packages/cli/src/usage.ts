@@ -1,9 +1,10 @@
 import type { FlagSpec } from "./args.js";
 import { API_FLAGS } from "./commands/api.js";
+import { METRICS_FLAGS } from "./commands/metrics.js";
 import { TOKEN_FLAGS } from "./commands/token.js";
 import { WEB_FLAGS } from "./commands/web.js";
 
-export const COMMANDS = ["api", "web", "token"] as const;
+export const COMMANDS = ["api", "web", "token", "metrics"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const SYNOPSES: Record<CommandName, string[]> = {
@@ -27,18 +28,21 @@ const SYNOPSES: Record<CommandName, string[]> = {
     "approov token -check <token>",
     "approov token -genExample <api> [-setDataHashInToken <value>]",
   ],
+  metrics: ["approov metrics [-json] [-watch <seconds>]"],
 };
 
 const SUMMARIES: Record<CommandName, string> = {
   api: "register the API domains tokens are issued for",
   web: "configure web protection: lifetimes, hCaptcha, reCAPTCHA, Fingerprint",
   token: "check a token, or issue an example token to test a backend",
+  metrics: "show the live web app activity (last minute, since start)",
 };
 
 const FLAGS: Record<CommandName, readonly FlagSpec[]> = {
   api: API_FLAGS,
   web: WEB_FLAGS,
   token: TOKEN_FLAGS,
+  metrics: METRICS_FLAGS,
 };
 
 const NOTES = [
@@ -55,8 +59,8 @@ const NOTES = [
 
 export function mainUsage(): string {
   const lines = ["usage: approov <command> [flags]", "", "commands:"];
-  for (const name of COMMANDS) lines.push(`  ${name.padEnd(7)}${SUMMARIES[name]}`);
-  lines.push("  help   this text (approov <command> -help: a command's flags)", "");
+  for (const name of COMMANDS) lines.push(`  ${name.padEnd(8)}${SUMMARIES[name]}`);
+  lines.push("  help    this text (approov <command> -help: a command's flags)", "");
   for (const name of COMMANDS) lines.push(...SYNOPSES[name].map((s) => `  ${s}`));
   lines.push("", ...NOTES);
   return `${lines.join("\n")}\n`;

@@ -67,7 +67,8 @@ describe("help and commands", () => {
     expect(await approov(["metric"])).toEqual({
       code: 2,
       stdout: "",
-      stderr: 'approov: unknown command "metric" (commands: api, web, token; see approov help)\n',
+      stderr:
+        'approov: unknown command "metric" (commands: api, web, token, metrics; see approov help)\n',
     });
   });
 

@@ -22,10 +22,21 @@ beforeAll(async () => {
     }
     return result;
   };
-  // Start from an account with no captcha sites, so listings are the seed's.
+  // Start from an account with no web protection entries, so listings are the seed's.
   const account = await attest.accountFile();
-  const sites = Object.keys((account.hcaptcha as { sites: object }).sites);
-  for (const key of sites) expect((await run(["web", "-hcaptcha", "-remove", key])).code).toBe(0);
+  const entries: [string, object | undefined][] = [
+    ["-hcaptcha", (account.hcaptcha as { sites?: object } | undefined)?.sites],
+    ["-recaptcha", (account.recaptcha as { sites?: object } | undefined)?.sites],
+    [
+      "-fingerprint",
+      (account.fingerprint as { subscriptions?: object } | undefined)?.subscriptions,
+    ],
+  ];
+  for (const [integration, keys] of entries) {
+    for (const key of Object.keys(keys ?? {})) {
+      expect((await run(["web", integration, "-remove", key])).code).toBe(0);
+    }
+  }
 });
 afterAll(async () => {
   await attest?.stop();

@@ -4,6 +4,7 @@ import { AccountHolder, type PersistAccount } from "../../src/account-holder.js"
 import type { AdminLogEntry } from "../../src/admin-routes.js";
 import { createApp } from "../../src/app.js";
 import type { DecisionLogEntry } from "../../src/decision-log.js";
+import type { LogLine } from "../../src/log-line.js";
 import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "../../src/sdk-settings.js";
 import { type AttestSettings, DEFAULT_SETTINGS } from "../../src/settings.js";
 
@@ -22,6 +23,8 @@ export interface TestApp {
   settings: AttestSettings;
   logs: DecisionLogEntry[];
   adminLogs: AdminLogEntry[];
+  /** The other structured lines: access log, errors. */
+  lines: LogLine[];
 }
 
 /** The attest app over a fresh pre-configured account, with decision log lines captured. */
@@ -39,6 +42,7 @@ export function testApp(
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const logs: DecisionLogEntry[] = [];
   const adminLogs: AdminLogEntry[] = [];
+  const lines: LogLine[] = [];
   const now = options.now ?? (() => NOW_MS);
   const store = new AccountHolder(account, {
     now,
@@ -52,8 +56,9 @@ export function testApp(
     now,
     log: (entry) => logs.push(entry),
     adminLog: (entry) => adminLogs.push(entry),
+    logWriter: (line) => lines.push(line),
   });
-  return { app, account, store, settings, logs, adminLogs };
+  return { app, account, store, settings, logs, adminLogs, lines };
 }
 
 /** One admin API call with the test admin key (or `key`; null sends no Authorization). */

@@ -27,7 +27,7 @@ export interface AttestProcess {
  * A real attest process over a fresh data directory: `init.js` first (it writes the account
  * and admin.key), then `main.js` on a free port, parsed from its "listening on <url>" line.
  */
-export async function startAttest(): Promise<AttestProcess> {
+export async function startAttest(extraEnv: Record<string, string> = {}): Promise<AttestProcess> {
   const main = join(ATTEST_DIST, "main.js");
   if (!existsSync(main)) {
     throw new Error(`attest is not built (${main}): run npx turbo run build --filter=@shapes/cli`);
@@ -39,6 +39,7 @@ export async function startAttest(): Promise<AttestProcess> {
     ATTEST_DATA_DIR: dataDir,
     ATTEST_PORT: "0",
     HOST: "127.0.0.1",
+    ...extraEnv,
   };
   await promisify(execFile)(process.execPath, [join(ATTEST_DIST, "init.js")], { env });
 

@@ -6,10 +6,12 @@
 //
 // --profile runs only that load phase, with attest under `node --cpu-prof`, and prints
 // where attest's CPU went (the .cpuprofile is kept for Chrome DevTools).
+
 import { mkdtempSync, readdirSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { recordBenchRows } from "../../../scripts/bench-results.mjs";
 import { checkApproovToken, signingInput } from "./approov-token-check.mjs";
 import { closedLoop } from "./closed-loop.mjs";
 import { DpopSession } from "./dpop-session.mjs";
@@ -336,6 +338,18 @@ async function main() {
         us(healthz.cpuMicros.attest),
         "",
       ],
+    ]);
+    recordBenchRows("attest", [
+      {
+        measure: `POST /refresh vs its raw crypto (ES256 verify + HS256 sign + A256GCM decrypt)`,
+        value: `${fmt(refresh.perSecond)} req/s`,
+        ratio: pct(refresh.perSecond / rawRefresh.perSecond),
+      },
+      {
+        measure: "POST /attest (siteverify on loopback) vs raw HS256 sign",
+        value: `${fmt(attest.perSecond)} req/s`,
+        ratio: pct(attest.perSecond / rawHs256.perSecond),
+      },
     ]);
 
     console.log("\nCPU view (per request, from /proc; independent of the machine's other load):");

@@ -71,14 +71,18 @@ export interface LoadedAccount {
 }
 
 /**
- * Loads the account, creating the pre-configured local one when missing. Creation
+ * Loads the account, creating it when missing (`create`: the pre-configured local one by
+ * default). Creation
  * links the temp file into place (fails if the file appeared meanwhile), so two
  * processes starting together never overwrite each other's keys.
  */
-export async function loadOrCreateAccount(dataDir: string): Promise<LoadedAccount> {
+export async function loadOrCreateAccount(
+  dataDir: string,
+  create: () => Account = createDefaultAccount,
+): Promise<LoadedAccount> {
   const existing = await loadAccount(dataDir);
   if (existing) return { account: existing, created: false };
-  const account = createDefaultAccount();
+  const account = create();
   if (await createFileOnce(dataDir, ACCOUNT_FILE, serialize(account))) {
     return { account, created: true };
   }

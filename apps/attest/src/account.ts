@@ -124,6 +124,21 @@ function testSite(minScore: number, secret = HCAPTCHA_TEST_SECRET): HcaptchaSite
 }
 
 /**
+ * An account with its keys and default lifetimes but no API and no web protection entry
+ * (`init --empty`): the quickstart's starting point, configured with the `approov` CLI.
+ */
+export function createEmptyAccount(): Account {
+  const account = createDefaultAccount();
+  return {
+    ...account,
+    apis: {},
+    hcaptcha: { optional: true, sites: {} },
+    recaptcha: { optional: true, sites: {} },
+    fingerprint: { optional: true, subscriptions: {} },
+  };
+}
+
+/**
  * The pre-configured local account: the `localhost` API with web access, hCaptcha's
  * three test keys (the enterprise ones require a score so the demo can show the
  * bot-detected key refused), Google's reCAPTCHA v2 test key, a reCAPTCHA v3 demo site

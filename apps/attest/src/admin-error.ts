@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { FieldError } from "./field-checks.js";
 
-export type AdminErrorStatus = 400 | 401 | 404 | 409 | 413 | 500;
+export type AdminErrorStatus = 400 | 401 | 404 | 409 | 413 | 500 | 503;
 
 /** The admin API's error body (admin-api.md): a message naming the field and the rule. */
 export interface AdminErrorBody {
@@ -43,8 +43,13 @@ export function validated<T>(parse: () => T): T {
   }
 }
 
-export function adminErrorResponse(c: Context, error: AdminError): Response {
+export function adminErrorResponse(
+  c: Context,
+  error: AdminError,
+  headers: Record<string, string> = {},
+): Response {
   return c.json(error.toBody(), error.status as ContentfulStatusCode, {
     "cache-control": "no-store",
+    ...headers,
   });
 }

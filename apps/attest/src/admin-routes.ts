@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import type { Account } from "./account.js";
-import { type AccountHolder, AccountSaveError } from "./account-holder.js";
+import { type AccountHolder, AccountSaveError, AccountUnavailableError } from "./account-holder.js";
 import { MAX_TOKEN_LIFETIME } from "./account-validate.js";
 import type { ActivitySummaryJson } from "./activity-summary.js";
 import { adminAuth } from "./admin-auth.js";
@@ -18,6 +18,7 @@ import {
 } from "./integration-entries.js";
 import { type LogWriter, logLine, stdoutLogWriter } from "./log-line.js";
 import { requestIdOf } from "./request-id.js";
+import { SharedAccountInvalidError } from "./shared-store.js";
 
 /** Bounds the account file (and what every request reads): 409 beyond these. */
 export const MAX_APIS = 100;
@@ -90,6 +91,20 @@ export function adminRoutes(deps: AdminDeps): Hono {
           return adminErrorResponse(
             c,
             new AdminError(500, "the change could not be saved; nothing changed"),
+          );
+        }
+        if (
+          error instanceof AccountUnavailableError ||
+          error instanceof SharedAccountInvalidError
+        ) {
+          logError(c, "admin change not applied", { error: error.name, detail: error.message });
+          return adminErrorResponse(
+            c,
+            new AdminError(
+              503,
+              "the shared account store is unavailable; nothing changed, try again",
+            ),
+            { "retry-after": "1" },
           );
         }
         // The name only: messages could echo request data; no stack ever reaches the client.

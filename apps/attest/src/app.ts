@@ -1,6 +1,6 @@
 import type { ApproovErrorBody } from "@shapes/protocol";
 import { HEADERS } from "@shapes/protocol";
-import { MemoryReplayStore, type ReplayStore } from "@shapes/verifier";
+import type { ReplayStore } from "@shapes/verifier";
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { accessLog } from "./access-log.js";
@@ -9,18 +9,17 @@ import { AccountHolder } from "./account-holder.js";
 import { type AdminLog, adminLogTo, adminRoutes } from "./admin-routes.js";
 import { attestRoute } from "./attest-route.js";
 import { type DecisionLog, decisionLogTo } from "./decision-log.js";
-import { deriveKey } from "./derive-key.js";
 import { DpopNonces } from "./dpop-nonce.js";
 import { type LogWriter, logLine, stdoutLogWriter } from "./log-line.js";
+import { MemorySharedStore } from "./memory-store.js";
 import { AttestMetrics } from "./metrics.js";
 import { metricsRoutes } from "./metrics-route.js";
-import { RateLimiter } from "./rate-limit.js";
-import { RefreshTokens } from "./refresh-token.js";
 import { requestId, requestIdOf } from "./request-id.js";
 import { sdkRefreshRoute } from "./sdk-refresh-route.js";
 import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "./sdk-settings.js";
 import { type SdkRouteDeps, sdkTokenRoute } from "./sdk-token-route.js";
 import type { AttestSettings } from "./settings.js";
+import type { SharedStore } from "./shared-store.js";
 
 export interface AppConfig {
   /**
@@ -33,7 +32,13 @@ export interface AppConfig {
   settings: AttestSettings;
   /** SDK protocol settings (nonces, proofs); defaults as documented. */
   sdk?: SdkSettings;
-  /** Where used DPoP proofs are remembered; in memory (REPLAY_CACHE_MAX) by default. */
+  /**
+   * Replay cache and rate limits (and, through the account holder, the account) shared
+   * with other instances: the Redis store with REDIS_URL. By default this process's own
+   * memory (REPLAY_CACHE_MAX proofs).
+   */
+  shared?: SharedStore;
+  /** Where used DPoP proofs are remembered, instead of `shared` (tests). */
   replay?: ReplayStore;
   /** Milliseconds since the epoch; injectable so tests control token times. */
   now?: () => number;
@@ -81,33 +86,30 @@ export function createApp(config: AppConfig): Hono {
     config.account instanceof AccountHolder
       ? config.account
       : new AccountHolder(config.account, { now });
-  // The account secret never changes through the admin API: keys derived from it are made once.
-  const { account } = store.get();
   const write = config.logWriter ?? stdoutLogWriter;
   const metrics = new AttestMetrics({
     now,
     isRegisteredApi: (domain) => Object.hasOwn(store.get().account.apis, domain),
     processMetrics: config.processMetrics ?? false,
   });
-  const nonces = new DpopNonces(
-    deriveKey(account.secret, "dpopNonce"),
-    sdk.dpopNonceLifetimeSeconds,
-    now,
-  );
+  // The current account's key: the same on every instance of the account, and following a
+  // new account adopted from the shared store.
+  const nonces = new DpopNonces(() => store.get().nonceKey, sdk.dpopNonceLifetimeSeconds, now);
+  const shared =
+    config.shared ?? new MemorySharedStore({ replayCacheMax: sdk.replayCacheMax, now });
   const deps: SdkRouteDeps = {
     store,
     settings: config.settings,
-    limiter: new RateLimiter(now),
+    limiter: shared,
     now,
     log: config.log ?? decisionLogTo(write),
     metrics,
     proof: {
       sdk,
       nonces,
-      replay: config.replay ?? new MemoryReplayStore({ maxEntries: sdk.replayCacheMax, now }),
+      replay: config.replay ?? shared,
       now,
     },
-    refreshTokens: new RefreshTokens(deriveKey(account.secret, "refreshToken"), now),
   };
 
   // First: every answer, CORS refusals and errors included, carries the id and is logged.
@@ -122,7 +124,14 @@ export function createApp(config: AppConfig): Hono {
     }
   });
 
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/healthz", async (c) => {
+    if (shared.kind === "memory") return c.json({ status: "ok" });
+    // Down, or up but the account not loaded from it yet: take this instance out.
+    if ((await shared.health()) === "up" && store.synced) {
+      return c.json({ status: "ok", redis: "up" });
+    }
+    return c.json({ status: "degraded", redis: "down" }, 503, { "cache-control": "no-store" });
+  });
   app.route("/metrics", metricsRoutes(metrics, config.settings.metricsToken));
 
   const methodNotAllowed = (c: Parameters<MiddlewareHandler>[0]) =>

@@ -1,7 +1,8 @@
 import { STATUS_CODES } from "node:http";
 import type { ApproovErrorBody, ErrorCode } from "@shapes/protocol";
 
-export type ErrorStatus = 400 | 413 | 429 | 502;
+/** 503: a shared store (Redis) could not answer a check that must not be skipped. */
+export type ErrorStatus = 400 | 413 | 429 | 502 | 503;
 
 /**
  * A request the service answers with an error body instead of a token. Carries
@@ -12,7 +13,7 @@ export class AttestError extends Error {
   constructor(
     readonly status: ErrorStatus,
     readonly errors: Partial<Record<ErrorCode, string>>,
-    /** 429: when the client may try again (the Retry-After header). */
+    /** 429 and 503: when the client may try again (the Retry-After header). */
     readonly retryAfterSeconds?: number,
   ) {
     super(Object.keys(errors).join(", "));

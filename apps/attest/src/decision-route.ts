@@ -10,7 +10,7 @@ import { clip } from "./list-for-detail.js";
 import { integrationLabel, integrationsOfParams } from "./metric-labels.js";
 import type { DecisionRecord, UpstreamObserver } from "./metrics.js";
 import { type Param, parseParams } from "./parse-params.js";
-import type { RateLimiter } from "./rate-limit.js";
+import type { RateLimitStore } from "./rate-limit.js";
 import { readBody } from "./read-body.js";
 import { requestIdOf } from "./request-id.js";
 import type { AttestSettings } from "./settings.js";
@@ -20,8 +20,8 @@ export interface RouteDeps {
   /** The current account: read once per request (admin changes apply to the next one). */
   store: AccountHolder;
   settings: AttestSettings;
-  /** Per site key request counts (`rateLimit`), in this process. */
-  limiter: RateLimiter;
+  /** Per site key request counts (`rateLimit`): this process's, or shared (Redis). */
+  limiter: RateLimitStore;
   /** Milliseconds since the epoch: token times come from here. */
   now: () => number;
   log: DecisionLog;

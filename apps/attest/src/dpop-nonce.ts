@@ -16,18 +16,20 @@ const NONCE_FORMAT = /^[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{22}$/;
  * No store: any instance holding the account's nonce key can check any nonce.
  */
 export class DpopNonces {
-  readonly #key: Uint8Array;
+  /** The key, or where to read the current account's (it follows account changes). */
+  readonly #key: Uint8Array | (() => Uint8Array);
   readonly #lifetimeMs: number;
   readonly #now: () => number;
 
-  constructor(key: Uint8Array, lifetimeSeconds: number, now: () => number) {
+  constructor(key: Uint8Array | (() => Uint8Array), lifetimeSeconds: number, now: () => number) {
     this.#key = key;
     this.#lifetimeMs = lifetimeSeconds * 1000;
     this.#now = now;
   }
 
   #mac(body: string): Buffer {
-    return createHmac("sha256", this.#key).update(body, "ascii").digest().subarray(0, MAC_BYTES);
+    const key = typeof this.#key === "function" ? this.#key() : this.#key;
+    return createHmac("sha256", key).update(body, "ascii").digest().subarray(0, MAC_BYTES);
   }
 
   /** A fresh nonce, stamped with the current time. */

@@ -1,23 +1,36 @@
+import { createEmptyAccount } from "./account.js";
 import { dataDirFromEnv } from "./account-store.js";
 import { AccountFileError } from "./account-validate.js";
 import { AdminKeyFileError } from "./admin-key.js";
+import { InitUsageError, initOptions } from "./init-args.js";
 import { logLine, stdoutLogWriter } from "./log-line.js";
 import { openDataDir } from "./open-data-dir.js";
 
 /**
- * Ensures the account and the admin key exist; prints one structured line saying where and
+ * Ensures the account and the admin key exist (`--empty`: an account without APIs or web
+ * protection entries, when none exists yet); prints one structured line saying where and
  * the (public) site key, never a secret or the admin key.
  */
 try {
+  const { empty } = initOptions(process.argv.slice(2), process.env);
   const dataDir = dataDirFromEnv(process.env);
-  const { account } = await openDataDir(dataDir);
+  const { account, created } = await openDataDir(
+    dataDir,
+    empty ? { createAccount: createEmptyAccount } : {},
+  );
   stdoutLogWriter(
     logLine(Date.now(), "info", "Approov account ready", undefined, {
       dataDir,
       siteKey: account.siteKey,
+      // Only said when it made a difference: an existing account is never emptied.
+      ...(empty ? { empty: created } : {}),
     }),
   );
 } catch (error) {
+  if (error instanceof InitUsageError) {
+    stdoutLogWriter(logLine(Date.now(), "fatal", `attest init: ${error.message}`, undefined));
+    process.exit(2);
+  }
   if (error instanceof AccountFileError || error instanceof AdminKeyFileError) {
     stdoutLogWriter(logLine(Date.now(), "fatal", `attest init: ${error.message}`, undefined));
     process.exit(1);

@@ -1,14 +1,15 @@
-import { createSecretKey, type KeyObject, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { ApproovTokenClaims } from "@shapes/protocol";
 import { EncryptJWT, SignJWT } from "jose";
+import { type CryptoKey, importAesGcmKey, importHs256Key } from "./import-keys.js";
 import type { EmbedClaim } from "./token-embed.js";
 
 /**
  * Keys of the tokens a failed check receives: random per process, never stored or
  * logged, so those tokens look legitimate (JWS or JWE alike) but no backend can verify them.
  */
-const DECOY_SIGNING_KEY = createSecretKey(randomBytes(32));
-const DECOY_ENCRYPTION_KEY = createSecretKey(randomBytes(32));
+const DECOY_SIGNING_KEY = importHs256Key(randomBytes(32));
+const DECOY_ENCRYPTION_KEY = importAesGcmKey(randomBytes(32), ["encrypt"]);
 
 /** The two forms of an Approov token: HS256 JWS, or (APIs with `jwe`) A256GCMKW JWE. */
 export type TokenForm = "jws" | "jwe";
@@ -33,22 +34,24 @@ export interface TokenContent {
 /**
  * Issues Approov tokens: HS256 JWTs signed with the account secret, or compact JWEs
  * (A256GCMKW + A256GCM) encrypted with the account encryption secret. Both keys are
- * imported once, when the account (re)loads.
+ * imported once (WebCrypto keys, see import-keys.ts), when the account (re)loads.
  */
 export class TokenIssuer {
-  readonly #signingKey: KeyObject;
-  readonly #encryptionKey: KeyObject;
+  readonly #signingKey: Promise<CryptoKey>;
+  readonly #encryptionKey: Promise<CryptoKey>;
 
   constructor(accountSecretBase64: string, encryptionSecretBase64: string) {
-    this.#signingKey = createSecretKey(Buffer.from(accountSecretBase64, "base64"));
-    this.#encryptionKey = createSecretKey(Buffer.from(encryptionSecretBase64, "base64"));
+    this.#signingKey = importHs256Key(Buffer.from(accountSecretBase64, "base64"));
+    this.#encryptionKey = importAesGcmKey(Buffer.from(encryptionSecretBase64, "base64"), [
+      "encrypt",
+    ]);
   }
 
   /**
    * A valid token when `passed`, otherwise the same shape under the decoy key of its
    * form: the client cannot tell them apart, only the backend can.
    */
-  issue(content: TokenContent, passed: boolean, form: TokenForm = "jws"): Promise<string> {
+  async issue(content: TokenContent, passed: boolean, form: TokenForm = "jws"): Promise<string> {
     const claims: Omit<ApproovTokenClaims, "exp" | "iat"> = {
       ip: content.ip,
       arc: content.arc,
@@ -62,12 +65,12 @@ export class TokenIssuer {
         .setProtectedHeader({ ...JWE_HEADER })
         .setIssuedAt(content.issuedAt)
         .setExpirationTime(expires)
-        .encrypt(passed ? this.#encryptionKey : DECOY_ENCRYPTION_KEY);
+        .encrypt(await (passed ? this.#encryptionKey : DECOY_ENCRYPTION_KEY));
     }
     return new SignJWT({ ...claims })
       .setProtectedHeader({ ...JWS_HEADER })
       .setIssuedAt(content.issuedAt)
       .setExpirationTime(expires)
-      .sign(passed ? this.#signingKey : DECOY_SIGNING_KEY);
+      .sign(await (passed ? this.#signingKey : DECOY_SIGNING_KEY));
   }
 }

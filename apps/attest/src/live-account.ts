@@ -5,7 +5,9 @@ import {
   decodeApproovSecret,
 } from "@shapes/verifier";
 import type { Account } from "./account.js";
+import { deriveKey } from "./derive-key.js";
 import { TokenIssuer } from "./issue-token.js";
+import { RefreshTokens } from "./refresh-token.js";
 
 /**
  * One version of the account with its key material imported: what a request reads, once,
@@ -14,6 +16,10 @@ import { TokenIssuer } from "./issue-token.js";
 export interface LiveAccount {
   readonly account: Readonly<Account>;
   readonly issuer: TokenIssuer;
+  /** Seals and opens the SDK's refresh tokens (key derived from this version's secret). */
+  readonly refreshTokens: RefreshTokens;
+  /** The DPoP nonce HMAC key (derived from this version's secret). */
+  readonly nonceKey: Uint8Array;
   /** Checks a token of this account like a backend would (admin `tokens/check`). */
   readonly verify: ApproovTokenVerifier;
 }
@@ -31,6 +37,9 @@ export function liveAccount(account: Account, now: () => number): LiveAccount {
   return {
     account: deepFreeze(account),
     issuer: new TokenIssuer(account.secret, account.encryptionSecret),
+    // Derived per version: an instance that adopts another account (Redis) follows its secret.
+    refreshTokens: new RefreshTokens(deriveKey(account.secret, "refreshToken"), now),
+    nonceKey: deriveKey(account.secret, "dpopNonce"),
     verify: createApproovTokenVerifier({
       secret: decodeApproovSecret(account.secret),
       encryptionSecret: decodeApproovEncryptionSecret(account.encryptionSecret),

@@ -1,19 +1,71 @@
 import { ConfigError, portFromEnv, runService } from "@shapes/node-service";
 import { dataDirFromEnv } from "./account-store.js";
+import { AccountSync } from "./account-sync.js";
 import { AccountFileError } from "./account-validate.js";
 import { AdminKeyFileError } from "./admin-key.js";
 import { createApp } from "./app.js";
 import { logLine, stdoutLogWriter } from "./log-line.js";
 import { openDataDir } from "./open-data-dir.js";
+import { redisEndpoint, redisSettingsFromEnv } from "./redis-settings.js";
+import { RedisSharedStore } from "./redis-store.js";
 import { sdkSettingsFromEnv } from "./sdk-settings.js";
 import { settingsFromEnv } from "./settings.js";
+
+/** How long start-up waits for Redis before serving from the account file (degraded). */
+const REDIS_STARTUP_WAIT_MS = 3000;
 
 try {
   const settings = settingsFromEnv(process.env);
   const sdk = sdkSettingsFromEnv(process.env);
   const port = portFromEnv(process.env, "ATTEST_PORT", 8001);
-  const { store, adminKey } = await openDataDir(dataDirFromEnv(process.env));
-  const app = createApp({ account: store, adminKey, settings, sdk, processMetrics: true });
+  const redis = redisSettingsFromEnv(process.env);
+  const write = stdoutLogWriter;
+  const shared = redis
+    ? new RedisSharedStore({
+        ...redis,
+        replayWindowMs: sdk.dpopMaxAgeSeconds * 1000,
+        logWriter: write,
+      })
+    : undefined;
+  const { store, adminKey } = await openDataDir(dataDirFromEnv(process.env), {
+    ...(shared ? { shared: shared.account } : {}),
+    onLocalCopyError: (error) =>
+      write(
+        logLine(
+          Date.now(),
+          "error",
+          "account file not written; retried on the next sync",
+          undefined,
+          {
+            error: (error as NodeJS.ErrnoException).code ?? "error",
+          },
+        ),
+      ),
+  });
+  if (shared && redis) {
+    const sync = new AccountSync(store, shared.account, { logWriter: write });
+    if (await shared.waitUntilReady(REDIS_STARTUP_WAIT_MS)) await sync.check(true);
+    else {
+      write(
+        logLine(
+          Date.now(),
+          "warn",
+          "redis not reachable at start: serving the account file, degraded until it is",
+          undefined,
+          { redis: redisEndpoint(redis) },
+        ),
+      );
+    }
+    sync.start();
+  }
+  const app = createApp({
+    account: store,
+    adminKey,
+    settings,
+    sdk,
+    processMetrics: true,
+    ...(shared ? { shared } : {}),
+  });
   await runService({
     name: "attest",
     fetch: app.fetch,

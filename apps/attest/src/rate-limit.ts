@@ -1,17 +1,18 @@
 import type { ErrorCode } from "@shapes/protocol";
 import { AttestError } from "./attest-error.js";
+import {
+  type RateLimitEntry,
+  type RateLimitStore,
+  SharedStoreUnavailableError,
+} from "./shared-store.js";
+
+export type { RateLimitEntry, RateLimitStore };
 
 interface Bucket {
   /** The limit the bucket was filled for: a changed limit starts a fresh bucket. */
   limit: number;
   tokens: number;
   updatedMs: number;
-}
-
-/** One key's limit, for `takeAll`. */
-export interface RateLimitEntry {
-  key: string;
-  limitPerMinute: number;
 }
 
 /**
@@ -79,17 +80,35 @@ export interface RateLimitedKey extends RateLimitEntry {
   code: ErrorCode;
 }
 
+/** Seconds a client is asked to wait when the shared store cannot count its request. */
+export const STORE_RETRY_AFTER_SECONDS = 1;
+
 /**
  * Counts a request for each integration key it uses, before the upstream checks. Any key
  * over its limit: 429 listing every such key's token-check code (the seed's error table
  * has no dedicated rate-limit code; the token check is the step that is refused), with
- * the longest wait as Retry-After.
+ * the longest wait as Retry-After. Keys without a limit are not counted, so a request
+ * that uses none needs no store. A store that cannot count (Redis down) fails closed for
+ * limited keys: 503 under the same codes, Retry-After 1.
  */
-export function enforceRateLimits(limiter: RateLimiter, keys: readonly RateLimitedKey[]): void {
-  const waits = limiter.takeAll(keys);
+export async function enforceRateLimits(
+  limiter: RateLimitStore,
+  keys: readonly RateLimitedKey[],
+): Promise<void> {
+  const limited = keys.filter((key) => key.limitPerMinute > 0);
+  if (limited.length === 0) return;
+  let waits: (number | undefined)[];
+  try {
+    waits = await limiter.takeAll(limited);
+  } catch (error) {
+    if (!(error instanceof SharedStoreUnavailableError)) throw error;
+    const errors: Partial<Record<ErrorCode, string>> = {};
+    for (const key of limited) errors[key.code] = "rate limit check unavailable, try again";
+    throw new AttestError(503, errors, STORE_RETRY_AFTER_SECONDS);
+  }
   const errors: Partial<Record<ErrorCode, string>> = {};
   let retryAfter = 0;
-  keys.forEach((key, i) => {
+  limited.forEach((key, i) => {
     const wait = waits[i];
     if (wait === undefined) return;
     errors[key.code] = `rate limit of ${key.limitPerMinute} requests per minute exceeded`;

@@ -1,6 +1,7 @@
 import type { CaptchaEmbed } from "@shapes/protocol";
 import { EncryptJWT, errors as joseErrors, jwtDecrypt } from "jose";
 import { constantTimeEqual } from "./constant-time.js";
+import { type CryptoKey, importAesGcmKey } from "./import-keys.js";
 
 /** What a refresh token carries. Encrypted: the browser holds it but cannot read it. */
 export interface RefreshClaims {
@@ -66,24 +67,25 @@ function hasShape(p: Record<string, unknown>): boolean {
 
 /**
  * Seals and opens refresh tokens: compact JWE, `dir` + `A256GCM`, under a key derived
- * from the account secret (see derive-key.ts). Stateless: the token is the session.
+ * from the account secret (see derive-key.ts), imported once per account version.
+ * Stateless: the token is the session.
  */
 export class RefreshTokens {
-  readonly #key: Uint8Array;
+  readonly #key: Promise<CryptoKey>;
   readonly #now: () => number;
 
   constructor(key: Uint8Array, now: () => number) {
-    this.#key = key;
+    this.#key = importAesGcmKey(key, ["encrypt", "decrypt"]);
     this.#now = now;
   }
 
-  seal(claims: RefreshClaims): Promise<string> {
+  async seal(claims: RefreshClaims): Promise<string> {
     const { iat, exp, ...rest } = claims;
     return new EncryptJWT({ ...rest })
       .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
       .setIssuedAt(iat)
       .setExpirationTime(exp)
-      .encrypt(this.#key);
+      .encrypt(await this.#key);
   }
 
   /**
@@ -98,7 +100,7 @@ export class RefreshTokens {
     }
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtDecrypt(token, this.#key, {
+      ({ payload } = await jwtDecrypt(token, await this.#key, {
         keyManagementAlgorithms: ["dir"],
         contentEncryptionAlgorithms: ["A256GCM"],
         currentDate: new Date(this.#now()),

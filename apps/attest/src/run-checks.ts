@@ -4,7 +4,7 @@ import type { CheckDecision, CheckOutcome } from "./check-outcome.js";
 import { runFingerprintCheck } from "./fingerprint-check.js";
 import { runHcaptchaCheck } from "./hcaptcha-check.js";
 import type { UpstreamObserver } from "./metrics.js";
-import { enforceRateLimits, type RateLimitedKey, type RateLimiter } from "./rate-limit.js";
+import { enforceRateLimits, type RateLimitedKey, type RateLimitStore } from "./rate-limit.js";
 import { runRecaptchaCheck } from "./recaptcha-check.js";
 import type { CheckedResult } from "./session-expiry.js";
 import type { AttestSettings } from "./settings.js";
@@ -14,7 +14,7 @@ import type { WebProtectionChecks } from "./validate-web-protection.js";
 
 export interface RunChecksDeps {
   settings: AttestSettings;
-  limiter: RateLimiter;
+  limiter: RateLimitStore;
   now: () => number;
   /** Times each upstream check (the latency histogram). */
   metrics?: { observeUpstream: UpstreamObserver };
@@ -89,7 +89,7 @@ export async function runChecks(
   deps: RunChecksDeps,
 ): Promise<ChecksOutcome> {
   const { settings, now } = deps;
-  enforceRateLimits(deps.limiter, rateLimitedKeys(checks));
+  await enforceRateLimits(deps.limiter, rateLimitedKeys(checks));
   const observe = deps.metrics?.observeUpstream;
   const runs: Promise<CheckOutcome>[] = [];
   const { hcaptcha, recaptcha, fingerprint } = checks;

@@ -17,13 +17,13 @@ import { validateRefreshParams } from "./validate-params.js";
 export function sdkRefreshRoute(deps: SdkRouteDeps) {
   return decisionRoute("refresh", deps, async (req: DecisionRequest) => {
     const { c, arc, params, ip } = req;
-    const { account, issuer } = deps.store.get();
+    const { account, issuer, refreshTokens } = deps.store.get();
     const e = new ErrorCollector();
     const jkt = await checkSessionProof(c, deps.proof, e);
     const request = validateRefreshParams(params, account, e);
     let session: RefreshClaims | undefined;
     try {
-      session = await deps.refreshTokens.open(request.refreshToken, jkt);
+      session = await refreshTokens.open(request.refreshToken, jkt);
       req.setSid(session.sid);
       // The session's checks (its embed keys) are what these tokens stand on.
       req.setIntegrations(integrationsOfEmbedKeys(Object.keys(session.embed)));

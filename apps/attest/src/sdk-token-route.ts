@@ -1,6 +1,5 @@
 import { ErrorCollector } from "./attest-error.js";
 import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
-import type { RefreshTokens } from "./refresh-token.js";
 import { runChecks } from "./run-checks.js";
 import { sessionTimes, tokenLifetimeSeconds } from "./session-expiry.js";
 import { checkSessionProof, type SessionProofDeps } from "./session-proof.js";
@@ -9,7 +8,6 @@ import { validateCheckParams } from "./validate-params.js";
 
 export interface SdkRouteDeps extends RouteDeps {
   proof: SessionProofDeps;
-  refreshTokens: RefreshTokens;
 }
 
 /**
@@ -22,7 +20,7 @@ export interface SdkRouteDeps extends RouteDeps {
 export function sdkTokenRoute(deps: SdkRouteDeps) {
   return decisionRoute("token", deps, async (req: DecisionRequest) => {
     const { c, arc, params, ip } = req;
-    const { account, issuer } = deps.store.get();
+    const { account, issuer, refreshTokens } = deps.store.get();
     const e = new ErrorCollector();
     const jkt = await checkSessionProof(c, deps.proof, e);
     const request = validateCheckParams(params, account, "token", e);
@@ -49,7 +47,7 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
       jkt,
       passed: decision.passed,
     });
-    const refreshToken = await deps.refreshTokens.seal({
+    const refreshToken = await refreshTokens.seal({
       jkt,
       iat: issuedAt,
       exp: session.endSeconds,

@@ -1,9 +1,11 @@
 import { HEADERS } from "@shapes/protocol";
 import { DpopProofError, type ReplayStore, verifyDpopProof } from "@shapes/verifier";
 import type { Context } from "hono";
-import type { ErrorCollector } from "./attest-error.js";
+import { AttestError, type ErrorCollector } from "./attest-error.js";
 import type { DpopNonces, NonceProblem } from "./dpop-nonce.js";
+import { STORE_RETRY_AFTER_SECONDS } from "./rate-limit.js";
 import type { SdkSettings } from "./sdk-settings.js";
+import { SharedStoreUnavailableError } from "./shared-store.js";
 
 export interface SessionProofDeps {
   sdk: SdkSettings;
@@ -22,7 +24,9 @@ function requestUrl(c: Context, publicOrigin: string | undefined): string {
  * Checks the request's DPoP proof (RFC 9449, ES256 only, server nonce required) and
  * returns the session key's thumbprint. A refused proof adds `aprv-invalid-nonce`
  * (missing / not issued / expired nonce) or `aprv-invalid-dpop-token` (detail: the
- * verifier's code, never the proof) to `e` and returns undefined.
+ * verifier's code, never the proof) to `e` and returns undefined. When the replay store
+ * cannot answer (Redis down), the proof is refused at once: 503 `aprv-invalid-dpop-token`,
+ * Retry-After 1 (fail closed: an unchecked proof is never accepted).
  */
 export async function checkSessionProof(
   c: Context,
@@ -45,6 +49,13 @@ export async function checkSessionProof(
     });
     return jkt;
   } catch (error) {
+    if (error instanceof SharedStoreUnavailableError) {
+      throw new AttestError(
+        503,
+        { "aprv-invalid-dpop-token": "replay check unavailable, try again" },
+        STORE_RETRY_AFTER_SECONDS,
+      );
+    }
     if (!(error instanceof DpopProofError)) throw error;
     if (error.code === "missing-nonce") e.add("aprv-invalid-nonce", "missing");
     else if (error.code === "bad-nonce") e.add("aprv-invalid-nonce", nonceProblem ?? "not issued");

@@ -39,6 +39,45 @@ describe("POST /attest body limits over a real socket", () => {
     expect(response.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS + 1500);
   });
 
+  it("answers rqst-body-read-fail when a chunked body (no Content-Length) stalls", async () => {
+    const response = await rawHttp(service.port, (write) => {
+      write(
+        "POST /attest HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+          "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n",
+      );
+      write("a\r\napi=localh\r\n"); // one chunk, then neither more nor the last chunk
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({
+      message: "Bad Request",
+      errors: { "rqst-body-read-fail": `body not received within ${BODY_TIMEOUT_MS} ms` },
+    });
+    expect(response.elapsedMs).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 20);
+    expect(response.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS + 1500);
+  });
+
+  it("reads a whole Content-Length body and a whole chunked one alike", async () => {
+    const form = "api=localhost&approov-site-key=nope";
+    const declared = await rawHttp(service.port, (write) => {
+      write(
+        "POST /attest HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+          `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${form.length}\r\n\r\n${form}`,
+      );
+    });
+    const chunked = await rawHttp(service.port, (write) => {
+      write(
+        "POST /attest HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+          "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n" +
+          `${form.length.toString(16)}\r\n${form}\r\n0\r\n\r\n`,
+      );
+    });
+    // Both parsed the same way: the site key is refused, so the body was read in full.
+    expect(declared.status).toBe(400);
+    expect(chunked.status).toBe(400);
+    expect(Object.keys(JSON.parse(declared.body).errors)).toContain("aprv-no-matching-account");
+    expect(JSON.parse(chunked.body)).toEqual(JSON.parse(declared.body));
+  });
+
   it("answers rqst-body-too-large for a chunked body that outgrows the limit", async () => {
     const response = await rawHttp(service.port, async (write) => {
       write(

@@ -20,10 +20,21 @@ export interface ExitedAttest {
   output: string;
 }
 
-function spawnAttest(dataDir: string): { child: ChildProcess; output: () => string } {
+function spawnAttest(
+  dataDir: string,
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: APP_DIR,
-    env: { ...process.env, ATTEST_PORT: "0", HOST: "127.0.0.1", ATTEST_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      ATTEST_PORT: "0",
+      HOST: "127.0.0.1",
+      ATTEST_DATA_DIR: dataDir,
+      // The in-memory store unless a test names a Redis (a developer's own REDIS_URL is ignored).
+      REDIS_URL: "",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
@@ -36,9 +47,13 @@ function spawnAttest(dataDir: string): { child: ChildProcess; output: () => stri
   return { child, output: () => text };
 }
 
-/** Starts the real attest process on a free port over `dataDir`. */
-export function startAttest(dataDir: string, timeoutMs = 20_000): Promise<RunningAttest> {
-  const { child, output } = spawnAttest(dataDir);
+/** Starts the real attest process on a free port over `dataDir`, with `env` added. */
+export function startAttest(
+  dataDir: string,
+  timeoutMs = 20_000,
+  env: Record<string, string> = {},
+): Promise<RunningAttest> {
+  const { child, output } = spawnAttest(dataDir, env);
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const stop = (signal: NodeJS.Signals = "SIGTERM") => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -65,8 +80,12 @@ export function startAttest(dataDir: string, timeoutMs = 20_000): Promise<Runnin
 }
 
 /** Runs attest expecting it to refuse to start; resolves its exit code and output. */
-export function runAttestToExit(dataDir: string, timeoutMs = 20_000): Promise<ExitedAttest> {
-  const { child, output } = spawnAttest(dataDir);
+export function runAttestToExit(
+  dataDir: string,
+  timeoutMs = 20_000,
+  env: Record<string, string> = {},
+): Promise<ExitedAttest> {
+  const { child, output } = spawnAttest(dataDir, env);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -1,0 +1,263 @@
+import { ConfigError } from "@shapes/node-service";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDefaultAccount } from "../src/account.js";
+import { AccountHolder, UNSYNCED_SEED_GRACE_MS } from "../src/account-holder.js";
+import { createApp } from "../src/app.js";
+import type { LogLine } from "../src/log-line.js";
+import { MemorySharedStore } from "../src/memory-store.js";
+import { RateLimiter } from "../src/rate-limit.js";
+import { redisSettingsFromEnv } from "../src/redis-settings.js";
+import { RedisSharedStore } from "../src/redis-store.js";
+import { DEFAULT_SETTINGS } from "../src/settings.js";
+import {
+  type RateLimitEntry,
+  SharedAccountInvalidError,
+  SharedStoreUnavailableError,
+} from "../src/shared-store.js";
+import { freePort, type RunningRedis, startRedis } from "./helpers/redis-server.js";
+import { adminCall, TEST_ADMIN_KEY } from "./helpers/test-app.js";
+
+/** The Redis store on its own, against a real redis-server: each behaviour, each fault. */
+
+let redis: RunningRedis;
+let raw: Redis;
+const stores: RedisSharedStore[] = [];
+let prefixes = 0;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  raw = new Redis(redis.url);
+});
+afterAll(async () => {
+  await Promise.all(stores.map((store) => store.close()));
+  raw?.disconnect();
+  await redis?.dispose();
+});
+
+interface Made {
+  store: RedisSharedStore;
+  lines: LogLine[];
+  prefix: string;
+}
+
+/** A store with its own key prefix (tests stay apart), connected. */
+async function makeStore(
+  now: () => number = Date.now,
+  options: { url?: string; replayWindowMs?: number; prefix?: string } = {},
+): Promise<Made> {
+  const lines: LogLine[] = [];
+  const prefix = options.prefix ?? `t${++prefixes}:`;
+  const store = new RedisSharedStore({
+    url: options.url ?? redis.url,
+    keyPrefix: prefix,
+    replayWindowMs: options.replayWindowMs ?? 300_000,
+    now,
+    logWriter: (line) => lines.push(line),
+  });
+  stores.push(store);
+  if (options.url === undefined) expect(await store.waitUntilReady(5000)).toBe(true);
+  return { store, lines, prefix };
+}
+
+describe("RedisSharedStore", () => {
+  it("replay: first use passes, any later one is refused, remembered until the proof expires", async () => {
+    // Proofs made now, acceptable for 60 s.
+    const { store, prefix } = await makeStore(Date.now, { replayWindowMs: 60_000 });
+    const expiresAt = Date.now() + 60_000;
+    expect(await store.checkAndRemember("proof-a", expiresAt)).toBe(true);
+    expect(await store.checkAndRemember("proof-a", expiresAt)).toBe(false);
+    expect(await store.checkAndRemember("proof-b", expiresAt)).toBe(true);
+    const ttl = await raw.pttl(`${prefix}replay:proof-a`);
+    expect(ttl).toBeGreaterThan(55_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    // Another instance (another connection, same prefix) sees the same memory...
+    const { store: peer } = await makeStore(Date.now, { prefix, replayWindowMs: 60_000 });
+    expect(await peer.checkAndRemember("proof-a", expiresAt)).toBe(false);
+    // ...and another REDIS_KEY_PREFIX is another world.
+    const { store: stranger } = await makeStore(Date.now, { replayWindowMs: 60_000 });
+    expect(await stranger.checkAndRemember("proof-a", expiresAt)).toBe(true);
+  });
+
+  it("replay: a proof whose window began before Redis started remembering is refused (restart, empty)", async () => {
+    const { store, prefix } = await makeStore(Date.now, { replayWindowMs: 300_000 });
+    const now = Date.now();
+    // A fresh proof (iat now) sets the epoch and passes.
+    expect(await store.checkAndRemember("fresh", now + 300_000)).toBe(true);
+    const epoch = Number(await raw.get(`${prefix}replay-epoch`));
+    expect(epoch % 1000).toBe(0);
+    expect(Math.abs(epoch - now)).toBeLessThan(2000);
+    // Issued 10 s before the epoch: its earlier use may be forgotten, so "seen".
+    expect(await store.checkAndRemember("older", epoch - 10_000 + 300_000)).toBe(false);
+  });
+
+  it("rate limits: the memory limiter's answers, call for call, all or nothing, shared", async () => {
+    let now = Date.UTC(2025, 0, 1);
+    const clock = () => now;
+    const { store } = await makeStore(clock);
+    const memory = new RateLimiter(clock);
+    const sequence: { advanceMs: number; entries: RateLimitEntry[] }[] = [];
+    const a = (limit: number) => ({ key: "hcaptcha:a", limitPerMinute: limit });
+    const b = (limit: number) => ({ key: "recaptcha:b", limitPerMinute: limit });
+    for (let i = 0; i < 40; i++) {
+      sequence.push({ advanceMs: (i * 7919) % 9000, entries: i % 3 === 0 ? [a(5), b(2)] : [a(5)] });
+    }
+    // A changed limit starts a fresh bucket; 0 is never counted.
+    sequence.push({ advanceMs: 0, entries: [a(7), { key: "free", limitPerMinute: 0 }] });
+    for (let i = 0; i < 9; i++) sequence.push({ advanceMs: 100, entries: [a(7)] });
+    const fromRedis: (number | undefined)[][] = [];
+    const fromMemory: (number | undefined)[][] = [];
+    for (const step of sequence) {
+      now += step.advanceMs;
+      fromRedis.push(await store.takeAll(step.entries));
+      fromMemory.push(memory.takeAll(step.entries));
+    }
+    expect(fromRedis).toEqual(fromMemory);
+    expect(fromRedis.flat().some((wait) => wait !== undefined)).toBe(true);
+    expect(fromRedis.flat().some((wait) => wait === undefined)).toBe(true);
+  });
+
+  it("the account document: compare-and-set by revision, refused when another wrote first", async () => {
+    const { store, prefix } = await makeStore();
+    const account = createDefaultAccount();
+    expect(await store.read()).toBeUndefined();
+    expect(await store.compareAndSet(0, account)).toBe(true);
+    expect(await store.compareAndSet(0, account)).toBe(false);
+    expect(await store.read()).toEqual({ revision: 1, account });
+    expect(await store.compareAndSet(1, { ...account, tokenLifetimeSeconds: 9 })).toBe(true);
+    expect(await store.compareAndSet(1, account)).toBe(false);
+    expect(JSON.parse((await raw.get(`${prefix}account`)) ?? "")).toMatchObject({
+      revision: 2,
+      account: { tokenLifetimeSeconds: 9 },
+    });
+    await raw.set(`${prefix}account`, "{not json");
+    await expect(store.read()).rejects.toBeInstanceOf(SharedAccountInvalidError);
+    // Nothing overwrites a document it cannot read.
+    expect(await store.compareAndSet(0, account)).toBe(false);
+    expect(await store.compareAndSet(2, account)).toBe(false);
+  });
+
+  it("announces changes to every subscriber", async () => {
+    const { store } = await makeStore();
+    const { store: other } = await makeStore();
+    let heard = 0;
+    other.onChange(() => {
+      heard++;
+    });
+    // The subscriber connects on its own; announce until it hears (at most 2 s).
+    const deadline = Date.now() + 2000;
+    while (heard === 0 && Date.now() < deadline) {
+      await store.announce(1);
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    expect(heard).toBeGreaterThan(0);
+  });
+
+  it("Redis unreachable: every call fails fast with SharedStoreUnavailableError, health is down", async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    const { store, lines } = await makeStore(Date.now, { url });
+    const started = Date.now();
+    await expect(store.checkAndRemember("k", Date.now() + 1000)).rejects.toBeInstanceOf(
+      SharedStoreUnavailableError,
+    );
+    await expect(store.takeAll([{ key: "x", limitPerMinute: 1 }])).rejects.toBeInstanceOf(
+      SharedStoreUnavailableError,
+    );
+    await expect(store.read()).rejects.toBeInstanceOf(SharedStoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    // Unlimited keys need no Redis at all.
+    expect(await store.takeAll([{ key: "x", limitPerMinute: 0 }])).toEqual([undefined]);
+    expect(await store.health()).toBe("down");
+    await new Promise((done) => setTimeout(done, 300));
+    const warned = lines.filter((line) => line.msg === "redis unreachable");
+    expect(warned).toHaveLength(1);
+    expect(JSON.stringify(warned)).not.toContain("redis://");
+  });
+});
+
+describe("the account holder on a shared document", () => {
+  it("an invalid shared document: the last good account stays, admin changes answer 503", async () => {
+    const { store, prefix } = await makeStore();
+    const holder = new AccountHolder(createDefaultAccount(), { shared: store });
+    expect(await holder.syncShared(true)).toBe("seeded");
+    const app = createApp({
+      account: holder,
+      adminKey: TEST_ADMIN_KEY,
+      settings: DEFAULT_SETTINGS,
+      shared: store,
+      logWriter: () => {},
+      adminLog: () => {},
+    });
+    // Written by a newer attest, say: a field this version does not know.
+    const stored = JSON.parse((await raw.get(`${prefix}account`)) ?? "");
+    stored.revision = 2;
+    stored.account.futureField = true;
+    await raw.set(`${prefix}account`, JSON.stringify(stored));
+    await expect(holder.syncShared()).rejects.toBeInstanceOf(SharedAccountInvalidError);
+    expect(holder.revision).toBe(1);
+    const res = await adminCall(app, "PUT", "/web/lifetimes", { tokenLifetimeSeconds: 10 });
+    expect(res.status).toBe(503);
+    expect(holder.get().account.tokenLifetimeSeconds).toBe(120);
+    expect(JSON.parse((await raw.get(`${prefix}account`)) ?? "").account.futureField).toBe(true);
+  });
+
+  it("an instance that never synced waits before seeding an empty store; a synced one seeds at once", async () => {
+    let now = Date.UTC(2025, 0, 1);
+    const { store } = await makeStore(() => now);
+    const newcomer = new AccountHolder(createDefaultAccount(), { shared: store, now: () => now });
+    expect(await newcomer.syncShared()).toBe("unchanged");
+    now += UNSYNCED_SEED_GRACE_MS - 1;
+    expect(await newcomer.syncShared()).toBe("unchanged");
+    expect(await store.read()).toBeUndefined();
+    now += 1;
+    expect(await newcomer.syncShared()).toBe("seeded");
+    expect((await store.read())?.account).toEqual(newcomer.get().account);
+  });
+
+  it("the memory store: no Redis, /healthz as before", async () => {
+    const memory = new MemorySharedStore({ replayCacheMax: 10 });
+    expect(memory.kind).toBe("memory");
+    expect("account" in memory).toBe(false);
+    const app = createApp({
+      account: createDefaultAccount(),
+      settings: DEFAULT_SETTINGS,
+      shared: memory,
+      logWriter: () => {},
+    });
+    const res = await app.request("/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+});
+
+describe("REDIS_URL and REDIS_KEY_PREFIX", () => {
+  it("unset: memory; set: validated, the URL never echoed", () => {
+    expect(redisSettingsFromEnv({})).toBeUndefined();
+    expect(redisSettingsFromEnv({ REDIS_URL: "" })).toBeUndefined();
+    expect(redisSettingsFromEnv({ REDIS_URL: "redis://redis:6379" })).toEqual({
+      url: "redis://redis:6379",
+      keyPrefix: "approov:",
+    });
+    expect(
+      redisSettingsFromEnv({ REDIS_URL: "rediss://h:6380/2", REDIS_KEY_PREFIX: "a.b-c_d:" }),
+    ).toEqual({
+      url: "rediss://h:6380/2",
+      keyPrefix: "a.b-c_d:",
+    });
+    for (const REDIS_URL of ["http://user:hunter2@h:6379", "hunter2", "redis://"]) {
+      const error = (() => {
+        try {
+          redisSettingsFromEnv({ REDIS_URL });
+        } catch (caught) {
+          return caught as Error;
+        }
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error?.message).toContain("REDIS_URL");
+      expect(error?.message).not.toContain("hunter2");
+    }
+    expect(() => redisSettingsFromEnv({ REDIS_KEY_PREFIX: "has space" })).toThrow(
+      /REDIS_KEY_PREFIX/,
+    );
+  });
+});

@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { checkAlgorithmList, DEFAULT_DPOP_ALGORITHMS } from "./dpop-algorithms.js";
 import { DpopProofError, type DpopProofErrorCode } from "./dpop-errors.js";
-import { checkDpopOptions } from "./dpop-options.js";
+import { createDpopProofVerifier, type VerifiedDpopProof } from "./dpop-proof-verifier.js";
 import { ApproovConfigError } from "./errors.js";
 import { MemoryReplayStore } from "./memory-replay-store.js";
 import type { ReplayStore } from "./replay-store.js";
@@ -13,7 +13,6 @@ import {
   RequestBodyTooLargeError,
   requestBodyHash,
 } from "./request-body-hash.js";
-import { type VerifiedDpopProof, verifyDpopProof } from "./verify-dpop-proof.js";
 
 /** What the DPoP middleware adds to the token middleware's variables. */
 export type DpopProofEnv = {
@@ -41,6 +40,8 @@ export interface DpopProofMiddlewareOptions {
   maxAgeSeconds?: number;
   /** Clock in ms; default Date.now. */
   now?: () => number;
+  /** Proof keys (imported key + thumbprint) remembered, LRU; default 10 000, 0 = off. */
+  keyCacheSize?: number;
 }
 
 /** The JSON `status` messages of the DPoP middleware. */
@@ -91,16 +92,15 @@ export function dpopProof(options: DpopProofMiddlewareOptions = {}) {
   if (options.messageHash !== undefined && typeof options.messageHash !== "function") {
     badOption("messageHash must be a function");
   }
-  const replay = options.replay ?? new MemoryReplayStore();
-  // Bad numbers or clock are setup errors: report them now, not as a 500 per request.
-  checkDpopOptions({
-    method: "GET",
-    url: "http://localhost/",
+  // Checked once here (bad numbers or clock are setup errors, not a 500 per request), with
+  // one key cache for every request of this route.
+  const verifyProof = createDpopProofVerifier({
     algorithms,
-    replay,
+    replay: options.replay ?? new MemoryReplayStore(),
     uniqueNonce: true,
     ...(options.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.maxAgeSeconds }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.keyCacheSize === undefined ? {} : { keyCacheSize: options.keyCacheSize }),
   });
   const hashOf = options.messageHash ?? ((c: Context) => requestBodyHash(c.req, maxBodyBytes));
 
@@ -126,18 +126,13 @@ export function dpopProof(options: DpopProofMiddlewareOptions = {}) {
     const url = publicOrigin ? `${publicOrigin}${new URL(c.req.url).pathname}` : c.req.url;
     let verified: VerifiedDpopProof;
     try {
-      verified = await verifyDpopProof(c.req.header(HEADERS.dpop), {
+      verified = await verifyProof(c.req.header(HEADERS.dpop), {
         method: c.req.method,
         url,
-        algorithms,
-        replay,
-        uniqueNonce: true,
         // The exact header approovToken() verified: `ath` binds the proof to this token.
         accessToken: token,
         expectedJkt: claims.cnf.jkt,
         ...(hash === undefined ? {} : { messageHash: hash }),
-        ...(options.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.maxAgeSeconds }),
-        ...(options.now === undefined ? {} : { now: options.now }),
       });
     } catch (error) {
       if (!(error instanceof DpopProofError)) throw error;

@@ -21,10 +21,23 @@ export {
 } from "./dpop-errors.js";
 export { MAX_DPOP_PROOF_LENGTH } from "./dpop-header.js";
 export {
+  DEFAULT_DPOP_KEY_CACHE_SIZE,
+  DPOP_KEY_CACHE_MAX_CHARS,
+} from "./dpop-key-cache.js";
+export {
   DEFAULT_DPOP_FUTURE_TOLERANCE_SECONDS,
   DEFAULT_DPOP_MAX_AGE_SECONDS,
+  type DpopNonceCheck,
+  type DpopProofRequest,
+  type DpopProofVerifierOptions,
   type VerifyDpopProofOptions,
 } from "./dpop-options.js";
+export {
+  createDpopProofVerifier,
+  type DpopProofVerifier,
+  MAX_UNIQUE_NONCE_LENGTH,
+  type VerifiedDpopProof,
+} from "./dpop-proof-verifier.js";
 export {
   APPROOV_TOKEN_ERROR_CODES,
   ApproovConfigError,
@@ -67,11 +80,7 @@ export {
   DEFAULT_TOKEN_CACHE_MAX_ENTRIES,
   type TokenCacheOptions,
 } from "./verified-token-cache.js";
-export {
-  MAX_UNIQUE_NONCE_LENGTH,
-  type VerifiedDpopProof,
-  verifyDpopProof,
-} from "./verify-dpop-proof.js";
+export { verifyDpopProof } from "./verify-dpop-proof.js";
 export {
   APPROOV_TOKEN_ALGORITHMS,
   type ApproovTokenVerifier,

@@ -317,7 +317,7 @@ test.describe("fetchToken", () => {
     stack,
     serviceCalls,
   }) => {
-    // This account has no reCAPTCHA or Fingerprint configuration: the service says so.
+    // These keys are not registered with the account: the service names each one.
     const reports = await sdkPage.evaluate(
       async (config) => {
         const { Approov } = window.sdk;
@@ -347,9 +347,9 @@ test.describe("fetchToken", () => {
         fingerprintPublicAPIKey: "fp-public-key",
       },
     );
-    expect(reports[0]).toHaveProperty(["recap-config-not-found"]);
-    expect(reports[1]).toHaveProperty(["fp-config-not-found"]);
-    expect(reports[2]).toHaveProperty(["fp-config-not-found"]);
+    expect(reports[0]).toHaveProperty(["recap-site-key-not-found"]);
+    expect(reports[1]).toHaveProperty(["fp-browser-tok-not-found"]);
+    expect(reports[2]).toHaveProperty(["fp-browser-tok-not-found"]);
     // Each distinct body once (the first one was also sent without a nonce, then retried).
     const bodies = new Map(
       serviceCalls.requests.map((request) => {

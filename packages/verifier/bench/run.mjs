@@ -9,6 +9,7 @@ if (!existsSync(dist)) {
   process.exit(1);
 }
 const { benchTokens } = await import("./token-bench.mjs");
+const { recordBenchRows } = await import("../../../scripts/bench-results.mjs");
 const httpBench = new URL("../../../apps/shapes-api/bench/http-bench.mjs", import.meta.url);
 
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
@@ -32,6 +33,20 @@ rows.push([
 ]);
 
 let failed = tokens.repeated / tokens.raw < 0.5;
+recordBenchRows("verifier", [
+  {
+    measure: "repeated-token checks vs raw node:crypto HMAC-SHA256 verify",
+    value: `${fmt(tokens.repeated)} /s`,
+    ratio: pct(tokens.repeated / tokens.raw),
+    goal: ">= 50%",
+    met: tokens.repeated / tokens.raw >= 0.5,
+  },
+  {
+    measure: "fresh-token checks vs raw HMAC verify",
+    value: `${fmt(tokens.fresh)} /s`,
+    ratio: pct(tokens.fresh / tokens.raw),
+  },
+]);
 const shapesMain = fileURLToPath(new URL("../../../apps/shapes-api/dist/main.js", import.meta.url));
 if (existsSync(shapesMain)) {
   const { benchShapesApi } = await import(httpBench.href);
@@ -61,6 +76,15 @@ if (existsSync(shapesMain)) {
     ]);
   }
   failed ||= http.ratio < 0.9;
+  recordBenchRows("shapes-api", [
+    {
+      measure: "GET /v2/shapes (token check) vs GET /v1/shapes, autocannon on loopback",
+      value: `${fmt(http.v2)} req/s`,
+      ratio: pct(http.ratio),
+      goal: ">= 90%",
+      met: http.ratio >= 0.9,
+    },
+  ]);
 } else {
   rows.push(["shapes-api", "not built: run `npm run build -w @shapes/shapes-api`", "", ""]);
 }

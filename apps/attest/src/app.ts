@@ -54,8 +54,12 @@ export interface AppConfig {
 
 const errorBody = (message: string): ApproovErrorBody => ({ message, errors: {} });
 
-/** The SDK endpoints: each answer (success or error) carries a fresh server nonce. */
-const SDK_PATHS = new Set(["/token", "/refresh"]);
+/**
+ * The SDK endpoints: each answer (success or error) carries a fresh server nonce. GET
+ * /nonce only hands one out (RFC 9449 section 8.2), so a session's first proof can carry
+ * a nonce instead of being refused once for lack of it (a red 400 in every console).
+ */
+const SDK_PATHS = new Set(["/nonce", "/token", "/refresh"]);
 
 /** The admin API and /metrics: no CORS at all, browsers must not call them. */
 const isOperatorPath = (path: string) =>
@@ -65,7 +69,7 @@ const isOperatorPath = (path: string) =>
 function corsPolicy(webOrigins: string[]): MiddlewareHandler {
   const options = {
     origin: webOrigins,
-    allowMethods: ["POST", "OPTIONS"],
+    allowMethods: ["GET", "POST", "OPTIONS"],
     allowHeaders: ["Content-Type", HEADERS.dpop],
     maxAge: 600,
   };
@@ -138,6 +142,8 @@ export function createApp(config: AppConfig): Hono {
     c.json(errorBody("Method Not Allowed"), 405, { allow: "POST" });
   app.post("/attest", attestRoute(deps));
   app.all("/attest", methodNotAllowed);
+  app.get("/nonce", (c) => c.body(null, 204, { "cache-control": "no-store" }));
+  app.all("/nonce", methodNotAllowed);
   app.post("/token", sdkTokenRoute(deps));
   app.all("/token", methodNotAllowed);
   app.post("/refresh", sdkRefreshRoute(deps));

@@ -37,6 +37,27 @@ const app = (options: Parameters<typeof sdkApp>[0] = {}) =>
     },
   });
 
+describe("GET /nonce: a server nonce before the first proof", () => {
+  it("answers 204 with a DPoP-Nonce that the first /token proof can carry", async () => {
+    const { app: attest, account, client } = await app();
+    const res = await attest.request("/nonce", { headers: { origin: "http://localhost:8000" } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("access-control-expose-headers")).toContain("DPoP-Nonce");
+    const nonce = res.headers.get("dpop-nonce") as string;
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{22}$/);
+    // No refusal first: the nonce from GET /nonce is accepted.
+    const token = await client.send(
+      attest,
+      "/token",
+      tokenForm(account),
+      await client.proof("/token", { nonce }),
+    );
+    expect(token.status).toBe(200);
+    expect((await attest.request("/nonce", { method: "POST" })).status).toBe(405);
+  });
+});
+
 describe("POST /token: the nonce dance", () => {
   it("a first proof without a nonce: 400 aprv-invalid-nonce, a fresh DPoP-Nonce, use_dpop_nonce", async () => {
     const { app: attest, account, client, logs } = await app();

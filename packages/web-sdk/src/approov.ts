@@ -3,6 +3,7 @@ import { binaryBytes, isBinary } from "./binary-input.js";
 import { accessTokenHash, createDpopProof, htuOf } from "./dpop-proof.js";
 import { ApproovError, ApproovSessionError } from "./errors.js";
 import { fetchToken } from "./fetch-token.js";
+import { prefetchNonce } from "./service-client.js";
 import { type ApproovConfig, createSessionKey, resolveConfig, Session } from "./session.js";
 import type { FetchTokenOptions } from "./web-protection-params.js";
 
@@ -29,6 +30,8 @@ export class Approov {
     const resolved = resolveConfig(config, current?.config);
     const key = await createSessionKey();
     current = new Session(resolved, key);
+    // Ask for the first server nonce now, while the page runs its human check.
+    current.firstNonce = prefetchNonce(current);
   }
 
   /**

@@ -20,6 +20,7 @@ export async function postToService(
   params: URLSearchParams,
 ): Promise<unknown> {
   const url = `${session.config.origin}${path}`;
+  await session.firstNonce;
   for (let attempt = 0; ; attempt++) {
     const proof = await createDpopProof(session.key, {
       htm: "POST",
@@ -34,6 +35,25 @@ export async function postToService(
     const errors = errorsOf(body);
     if (attempt === 0 && nonce && Object.hasOwn(errors, INVALID_NONCE)) continue;
     throw new ApproovServiceError(messageOf(body, response), response.status, errors);
+  }
+}
+
+/**
+ * Asks the service for a server nonce (GET /nonce, RFC 9449 section 8.2) so that the
+ * session's first proof carries one. Best effort: without it, the first request is
+ * refused once for lack of a nonce and retried, as before.
+ */
+export async function prefetchNonce(session: Session): Promise<void> {
+  try {
+    const response = await fetch(`${session.config.origin}/nonce`, {
+      credentials: "omit",
+      cache: "no-store",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const nonce = response.headers.get(HEADERS.dpopNonce);
+    if (response.ok && nonce && session.nonce === undefined) session.nonce = nonce;
+  } catch {
+    // The first request's retry gets a nonce instead.
   }
 }
 

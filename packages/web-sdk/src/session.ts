@@ -139,6 +139,8 @@ export async function createSessionKey(): Promise<SessionKey> {
 export class Session {
   /** The latest `DPoP-Nonce` the service sent. */
   nonce: string | undefined;
+  /** The nonce asked for at initialisation; settles (never rejects) once answered or failed. */
+  firstNonce: Promise<void> = Promise.resolve();
   refreshToken: string | undefined;
   /** From the last `/token` or `/refresh` answer: `{session: ms, "hcap:<key>": ms, ...}`. */
   expiries: Record<string, number> = {};

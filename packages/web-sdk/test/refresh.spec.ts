@@ -41,6 +41,6 @@ test.describe("short-lived tokens", () => {
       expect(claims.cnf).toEqual({ jkt });
       expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBeLessThanOrEqual(3);
     }
-    expect(serviceCalls.paths()).toEqual(["/token", "/token", "/refresh", "/refresh", "/refresh"]);
+    expect(serviceCalls.paths()).toEqual(["/token", "/refresh", "/refresh", "/refresh"]);
   });
 });

@@ -60,16 +60,42 @@ test.describe("fetchToken", () => {
     expect(second).toBe(first);
     const claims = await verifyApproovToken(first, stack.secretKey);
     expect(claims.embed).toHaveProperty([`hcap:${SINGLE_USE_SITE_KEY}`]);
-    // One /token, refused once for its missing nonce and retried; the second call was cached.
-    expect(serviceCalls.paths()).toEqual(["/token", "/token"]);
-    expect(await serviceCalls.statuses()).toEqual([400, 200]);
+    // One /token (its proof carries the nonce fetched at initialisation); the second call was cached.
+    expect(serviceCalls.paths()).toEqual(["/token"]);
+    expect(await serviceCalls.statuses()).toEqual([200]);
   });
 
-  test("the first request's missing nonce is retried once, transparently", async ({
+  test("the first request carries the nonce fetched at initialisation: no refusal", async ({
     sdkPage,
     sdkConfig,
     serviceCalls,
+    stack,
   }) => {
+    const nonceAnswer = sdkPage.waitForResponse(`${stack.attestUrl}/nonce`);
+    await sdkPage.evaluate(
+      (args) =>
+        window.sdk.Approov.initializeSession(args.config).then(() =>
+          window.sdk.Approov.fetchToken("localhost", { hcaptchaToken: args.response }),
+        ),
+      { config: sdkConfig, response: PUBLISHER.response },
+    );
+    const nonce = await (await nonceAnswer).headerValue("DPoP-Nonce");
+    expect(nonce).toBeTruthy();
+    expect(await serviceCalls.statuses()).toEqual([200]);
+    const proof = await checkProofSignature(
+      (await serviceCalls.requests[0]?.headerValue("DPoP")) ?? "",
+    );
+    expect(proof.claims.nonce).toBe(nonce);
+  });
+
+  test("without a prefetched nonce the first request is refused once and retried, transparently", async ({
+    sdkPage,
+    sdkConfig,
+    serviceCalls,
+    stack,
+  }) => {
+    // The nonce request fails on the network: the SDK falls back to RFC 9449's retry.
+    await sdkPage.route(`${stack.attestUrl}/nonce`, (route) => route.abort("connectionrefused"));
     await sdkPage.evaluate(
       (args) =>
         window.sdk.Approov.initializeSession(args.config).then(() =>
@@ -151,7 +177,7 @@ test.describe("fetchToken", () => {
       { config: sdkConfig, response: PUBLISHER.response },
     );
     expect(new Set(tokens).size).toBe(1);
-    expect(serviceCalls.paths()).toEqual(["/token", "/token"]);
+    expect(serviceCalls.paths()).toEqual(["/token"]);
   });
 
   test("concurrent calls share one request", async ({
@@ -186,8 +212,8 @@ test.describe("fetchToken", () => {
     }
     expect(new Set(result.first.slice(0, 3)).size).toBe(1);
     expect(new Set(result.bound).size).toBe(1);
-    expect(serviceCalls.paths()).toEqual(["/token", "/token", "/refresh", "/refresh"]);
-    expect(await serviceCalls.statuses()).toEqual([400, 200, 200, 200]);
+    expect(serviceCalls.paths()).toEqual(["/token", "/refresh", "/refresh"]);
+    expect(await serviceCalls.statuses()).toEqual([200, 200, 200]);
   });
 
   test("a different result is a fresh check: /token again, and older tokens are dropped", async ({
@@ -212,13 +238,13 @@ test.describe("fetchToken", () => {
     expect(tokens.b).not.toBe(tokens.a);
     expect(tokens.c).toBe(tokens.b);
     expect(await verifiesWithSecret(tokens.b, stack.secretKey)).toBe(true);
-    expect(serviceCalls.paths()).toEqual(["/token", "/token", "/token"]);
+    expect(serviceCalls.paths()).toEqual(["/token", "/token"]);
     const bodies = serviceCalls.requests.map(
       (request) => new URLSearchParams(request.postData() ?? ""),
     );
-    expect(bodies[1]?.get("hcaptcha-token")).toBe(first.response);
-    expect(bodies[2]?.get("hcaptcha-token")).toBe(second.response);
-    expect(bodies[2]?.get("hcaptcha-key")).toBe(second.key);
+    expect(bodies[0]?.get("hcaptcha-token")).toBe(first.response);
+    expect(bodies[1]?.get("hcaptcha-token")).toBe(second.response);
+    expect(bodies[1]?.get("hcaptcha-key")).toBe(second.key);
   });
 
   test("payload binding: pay = base64(SHA-256(data)); the data never leaves the browser", async ({
@@ -251,10 +277,10 @@ test.describe("fetchToken", () => {
     // A string is its UTF-8 bytes: same hash, same cache entry.
     expect(tokens.text).toBe(tokens.bytes);
     expect((await verifyApproovToken(tokens.other, stack.secretKey)).pay).not.toBe(claims.pay);
-    expect(serviceCalls.paths()).toEqual(["/token", "/token", "/refresh", "/refresh"]);
+    expect(serviceCalls.paths()).toEqual(["/token", "/refresh", "/refresh"]);
     const sent = serviceCalls.requests.map((request) => request.postData() ?? "").join("&");
     expect(sent).not.toContain("credential");
-    expect(new URLSearchParams(serviceCalls.requests[2]?.postData() ?? "").get("payload")).toBe(
+    expect(new URLSearchParams(serviceCalls.requests[1]?.postData() ?? "").get("payload")).toBe(
       Buffer.from(expected).toString("base64url"),
     );
   });
@@ -350,7 +376,7 @@ test.describe("fetchToken", () => {
     expect(reports[0]).toHaveProperty(["recap-site-key-not-found"]);
     expect(reports[1]).toHaveProperty(["fp-browser-tok-not-found"]);
     expect(reports[2]).toHaveProperty(["fp-browser-tok-not-found"]);
-    // Each distinct body once (the first one was also sent without a nonce, then retried).
+    // Each distinct body once.
     const bodies = new Map(
       serviceCalls.requests.map((request) => {
         const body = Object.fromEntries(new URLSearchParams(request.postData() ?? ""));

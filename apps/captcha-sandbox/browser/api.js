@@ -5,17 +5,13 @@
  * parameters (render, onload, host) and renders `.h-captcha` elements the same way, so a page
  * works against the sandbox or the real service by changing the script URL only.
  * There are no challenges: a check always passes and yields a token from the sandbox.
+ * The sandbox serves widget-plumbing.js in front of this file, in one function with it.
  * Plain ES2020, no imports.
  */
 (() => {
   // The API loads once per page, as hCaptcha's does.
   if (window.hcaptcha && typeof window.hcaptcha.render === "function") return;
 
-  /** hCaptcha response tokens are valid for 120 s. */
-  const TOKEN_TTL_MS = 120000;
-  /** Marks the messages exchanged with the checkbox iframe. */
-  const MESSAGE_SOURCE = "hcaptcha-sandbox";
-  const FRAME_SIZES = { normal: [303, 78], compact: [164, 144] };
   /** Render parameters that may be read from `data-*` attributes. */
   const DATA_PARAMS = [
     "sitekey",
@@ -31,21 +27,41 @@
     "hl",
   ];
 
-  const script = document.currentScript || lastApiScript();
-  const scriptUrl = new URL(script ? script.src : "/1/api.js", location.href);
-  // Every request of the sandbox goes to the origin the script came from.
-  const sandboxOrigin = scriptUrl.origin;
-  const query = scriptUrl.searchParams;
-  // Enterprise `host` overrides the hostname reported for the page.
-  const pageHost = query.get("host") || location.hostname;
-
-  /** Widgets by id, in render order (the first is the default for id-less calls). */
-  const widgets = new Map();
-
-  function lastApiScript() {
-    const scripts = document.querySelectorAll('script[src*="/1/api.js"]');
-    return scripts.length > 0 ? scripts[scripts.length - 1] : null;
-  }
+  const {
+    query,
+    pageHost,
+    widgets,
+    invoke,
+    renderTarget,
+    responseField,
+    checkboxFrame,
+    mount,
+    postToFrame,
+    listenToFrames,
+    keepResponse,
+    resetWidget,
+    requestToken,
+    fetchInto,
+    renderMarkup,
+    whenDomReady,
+    callOnload,
+  } = widgetPlumbing({
+    name: "hCaptcha",
+    apiPath: "/1/api.js",
+    checkboxPath: "/1/checkbox.html",
+    messageSource: "hcaptcha-sandbox",
+    idAttribute: "data-hcaptcha-widget-id",
+    frameSizes: { normal: [303, 78], compact: [164, 144] },
+    /** hCaptcha response tokens are valid for 120 s. */
+    tokenTtlMs: 120000,
+    // Enterprise `host` overrides the hostname reported for the page.
+    hostParam: "host",
+    errorCallbackGetsCode: true,
+    renderErrors: {
+      container: "[hCaptcha] render: container must be an element or the id of one",
+      sitekey: "[hCaptcha] render: missing sitekey",
+    },
+  });
 
   function newWidgetId() {
     const bytes = new Uint8Array(8);
@@ -66,50 +82,20 @@
     return widget;
   }
 
-  /** Calls a render callback given as a function or as a global function's name. */
-  function invoke(widget, name, ...args) {
-    let callback = widget.config[name];
-    if (typeof callback === "string") callback = window[callback];
-    if (typeof callback !== "function") return false;
-    try {
-      callback(...args);
-    } catch (error) {
-      // A throwing page callback must not break the widget; still surface it.
-      setTimeout(() => {
-        throw error;
-      });
-    }
-    return true;
-  }
-
-  function isButton(element) {
-    const tag = element.tagName;
-    return tag === "BUTTON" || (tag === "INPUT" && /^(submit|button)$/i.test(element.type));
-  }
-
   function render(container, params) {
     return renderWidget(container, params, false);
   }
 
   function renderWidget(container, params, fromMarkup) {
-    const element = typeof container === "string" ? document.getElementById(container) : container;
-    if (!(element instanceof HTMLElement)) {
-      throw new Error("[hCaptcha] render: container must be an element or the id of one");
-    }
-    const config = Object.assign({}, params || {});
-    if (typeof config.sitekey !== "string" || config.sitekey === "") {
-      throw new Error("[hCaptcha] render: missing sitekey");
-    }
+    const { element, config, button, invisible } = renderTarget(container, params);
     for (const other of widgets.values()) {
       if (other.element === element) {
         throw new Error("[hCaptcha] Only one captcha is permitted per parent container.");
       }
     }
-    // A button cannot hold a checkbox: it becomes an invisible widget run by its click.
-    const button = isButton(element);
-    const invisible = button || config.size === "invisible";
+    const id = newWidgetId();
     const widget = {
-      id: newWidgetId(),
+      id,
       element,
       config,
       size: invisible ? "invisible" : config.size === "compact" ? "compact" : "normal",
@@ -120,163 +106,44 @@
       /** Bumped by reset/remove so late answers of an earlier run are dropped. */
       generation: 0,
       inflight: false,
-      /** Pending execute() promises: [{resolve, reject}]. */
       waiters: [],
       iframe: null,
-      textarea: document.createElement("textarea"),
+      // As hCaptcha does for forms: the response is also posted as h-captcha-response.
+      textarea: responseField("h-captcha-response", `h-captcha-response-${id}`),
       onClick: null,
     };
-
-    // As hCaptcha does for forms: the response is also posted as h-captcha-response.
-    widget.textarea.name = "h-captcha-response";
-    widget.textarea.id = `h-captcha-response-${widget.id}`;
-    widget.textarea.setAttribute("aria-hidden", "true");
-    widget.textarea.tabIndex = -1;
-    widget.textarea.style.display = "none";
-
-    if (widget.size === "invisible") {
-      if (button) element.insertAdjacentElement("afterend", widget.textarea);
-      else element.appendChild(widget.textarea);
-      if (button || fromMarkup) {
-        widget.onClick = (event) => {
-          event.preventDefault();
-          execute(widget.id);
-        };
-        element.addEventListener("click", widget.onClick);
-      }
-    } else {
-      widget.iframe = createCheckboxFrame(widget);
-      element.appendChild(widget.iframe);
-      element.appendChild(widget.textarea);
+    if (!invisible) {
+      const theme = typeof config.theme === "string" ? config.theme : "light";
+      widget.iframe = checkboxFrame(
+        widget,
+        theme,
+        widget.size,
+        config.hl ? { hl: String(config.hl) } : null,
+      );
     }
-    element.setAttribute("data-hcaptcha-widget-id", widget.id);
+    mount(widget, button, invisible && (button || fromMarkup) ? () => execute(widget.id) : null);
     widgets.set(widget.id, widget);
     return widget.id;
   }
 
-  function createCheckboxFrame(widget) {
-    const { config } = widget;
-    const search = new URLSearchParams({
-      sitekey: config.sitekey,
-      id: widget.id,
-      theme: typeof config.theme === "string" ? config.theme : "light",
-      size: widget.size,
-      host: pageHost,
-      // Where the iframe may post its token: this page's origin and no other.
-      origin: location.origin,
-    });
-    if (config.hl) search.set("hl", String(config.hl));
-    const iframe = document.createElement("iframe");
-    const [width, height] = FRAME_SIZES[widget.size];
-    iframe.src = `${sandboxOrigin}/1/checkbox.html?${search}`;
-    iframe.title = "hCaptcha sandbox checkbox";
-    iframe.width = String(width);
-    iframe.height = String(height);
-    iframe.style.border = "0";
-    iframe.style.overflow = "hidden";
-    iframe.setAttribute("data-hcaptcha-widget-id", widget.id);
-    if (config.tabindex !== undefined && config.tabindex !== null) {
-      iframe.setAttribute("tabindex", String(config.tabindex));
-    }
-    return iframe;
-  }
-
-  function postToFrame(widget, type) {
-    if (widget.iframe?.contentWindow) {
-      widget.iframe.contentWindow.postMessage({ source: MESSAGE_SOURCE, type }, sandboxOrigin);
-    }
-  }
-
-  window.addEventListener("message", (event) => {
-    if (event.origin !== sandboxOrigin) return;
-    const data = event.data;
-    if (!data || data.source !== MESSAGE_SOURCE) return;
-    for (const widget of widgets.values()) {
-      if (widget.iframe && event.source === widget.iframe.contentWindow) {
-        if (data.type === "token" && typeof data.response === "string" && data.response !== "") {
-          deliver(widget, data.response, typeof data.key === "string" ? data.key : "");
-        } else if (data.type === "error" && typeof data.code === "string") {
-          fail(widget, data.code);
-        }
-        return;
-      }
-    }
+  listenToFrames((widget, message) => {
+    deliver(widget, message.response, typeof message.key === "string" ? message.key : "");
   });
 
-  /** A token arrived: store it, fill the textarea, start its expiry, tell the page. */
+  /** A token arrived: keep it, tell the page. */
   function deliver(widget, response, key) {
-    widget.response = response;
-    widget.key = key;
-    widget.textarea.value = response;
-    clearTimeout(widget.expiryTimer);
-    widget.expiryTimer = setTimeout(() => expire(widget), TOKEN_TTL_MS);
+    keepResponse(widget, response, key);
     invoke(widget, "callback", response);
     for (const waiter of widget.waiters.splice(0)) waiter.resolve({ response, key });
   }
 
-  function fail(widget, code) {
-    const waiters = widget.waiters.splice(0);
-    for (const waiter of waiters) waiter.reject(codeError(code));
-    if (!invoke(widget, "error-callback", code) && waiters.length === 0) {
-      console.error(`[hCaptcha sandbox] ${code}`);
-    }
-  }
-
-  function clearResponse(widget) {
-    clearTimeout(widget.expiryTimer);
-    widget.response = "";
-    widget.key = "";
-    widget.textarea.value = "";
-  }
-
-  function expire(widget) {
-    clearResponse(widget);
-    postToFrame(widget, "expired");
-    invoke(widget, "expired-callback");
-  }
-
-  /** Invisible widgets get a token straight from the sandbox; there is no challenge. */
   function fetchToken(widget) {
-    if (widget.inflight) return;
-    widget.inflight = true;
-    const generation = widget.generation;
-    fetch(`${sandboxOrigin}/1/execute`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sitekey: widget.config.sitekey, host: pageHost }),
-      credentials: "omit",
-      cache: "no-store",
-    })
-      .then(
-        (answer) => {
-          if (answer.status === 400) throw codeError("invalid-data");
-          if (answer.status === 429) throw codeError("rate-limited");
-          if (!answer.ok) throw codeError("internal-error");
-          return answer.json().then((body) => {
-            if (!body || typeof body.response !== "string" || body.response === "") {
-              throw codeError("internal-error");
-            }
-            return body;
-          });
-        },
-        () => {
-          throw codeError("network-error");
-        },
-      )
-      .then(
-        (body) => {
-          widget.inflight = false;
-          if (widget.generation === generation && widgets.get(widget.id) === widget) {
-            deliver(widget, body.response, typeof body.key === "string" ? body.key : "");
-          }
-        },
-        (error) => {
-          widget.inflight = false;
-          if (widget.generation === generation && widgets.get(widget.id) === widget) {
-            fail(widget, error instanceof Error ? error.message : "internal-error");
-          }
-        },
-      );
+    fetchInto(
+      widget,
+      () =>
+        requestToken("/1/execute", { sitekey: widget.config.sitekey, host: pageHost }, "response"),
+      (body) => deliver(widget, body.response, typeof body.key === "string" ? body.key : ""),
+    );
   }
 
   /**
@@ -326,12 +193,7 @@
   }
 
   function reset(id) {
-    const widget = findWidget(id);
-    widget.generation += 1;
-    widget.inflight = false;
-    clearResponse(widget);
-    for (const waiter of widget.waiters.splice(0)) waiter.reject(codeError("challenge-closed"));
-    postToFrame(widget, "reset");
+    resetWidget(findWidget(id), "challenge-closed");
   }
 
   function remove(id) {
@@ -359,27 +221,6 @@
     if (data && typeof data.rqdata === "string") widget.rqdata = data.rqdata;
   }
 
-  function configFromMarkup(element) {
-    const config = {};
-    for (const name of DATA_PARAMS) {
-      const value = element.getAttribute(`data-${name}`);
-      if (value !== null) config[name] = value;
-    }
-    return config;
-  }
-
-  /** render=onload (the default): every `.h-captcha[data-sitekey]` becomes a widget. */
-  function renderMarkup() {
-    for (const element of document.querySelectorAll(".h-captcha[data-sitekey]")) {
-      if (element.hasAttribute("data-hcaptcha-widget-id")) continue;
-      try {
-        renderWidget(element, configFromMarkup(element), true);
-      } catch (error) {
-        console.error(error);
-      }
-    }
-  }
-
   window.hcaptcha = {
     render,
     execute,
@@ -391,20 +232,13 @@
     setData,
   };
 
-  function whenDomReady(run) {
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", run, { once: true });
-    } else {
-      run();
-    }
-  }
-
   whenDomReady(() => {
-    if (query.get("render") !== "explicit") renderMarkup();
-    const onload = query.get("onload");
-    if (onload) {
-      if (typeof window[onload] === "function") window[onload]();
-      else console.error(`[hCaptcha sandbox] onload function ${onload} is not defined`);
+    // render=onload (the default): every `.h-captcha[data-sitekey]` becomes a widget.
+    if (query.get("render") !== "explicit") {
+      renderMarkup("h-captcha", DATA_PARAMS, (element, config) =>
+        renderWidget(element, config, true),
+      );
     }
+    callOnload();
   });
 })();

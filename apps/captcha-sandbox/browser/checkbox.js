@@ -1,11 +1,19 @@
 /*
- * hCaptcha sandbox: the visible checkbox widget, loaded in an iframe from the sandbox origin
- * by api.js. Ticking the box obtains a token from this origin and posts it to the embedding
- * page, whose origin is given in the `origin` query parameter (postMessage is addressed to
- * that origin only, so no other page can receive it). Plain ES2020, no imports.
+ * Captcha sandbox: the visible checkbox widget of every captcha service, loaded in an iframe
+ * from the sandbox origin by that service's api.js. Ticking the box obtains a token from this
+ * origin and posts it to the embedding page, whose origin is given in the `origin` query
+ * parameter (postMessage is addressed to that origin only, so no other page can receive it).
+ * Plain ES2020, no imports.
  */
 (() => {
-  const MESSAGE_SOURCE = "hcaptcha-sandbox";
+  // Filled in by the sandbox for the service it serves this file for: each quoted
+  // placeholder becomes that service's value, as JSON.
+  const MESSAGE_SOURCE = "{{messageSource}}";
+  const EXECUTE_PATH = "{{executePath}}";
+  /** Fields the token request sends besides sitekey and host. */
+  const EXECUTE_FIELDS = "{{executeFields}}";
+  /** The token's field in the answer (an hCaptcha answer also has a response `key`). */
+  const TOKEN_FIELD = "{{tokenField}}";
   const params = new URLSearchParams(location.search);
   const widgetId = params.get("id") || "";
   const sitekey = params.get("sitekey") || "";
@@ -55,10 +63,10 @@
     checkbox.disabled = true;
     document.body.classList.remove("attention");
     status.textContent = "Verifying...";
-    fetch("/1/execute", {
+    fetch(EXECUTE_PATH, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sitekey, host }),
+      body: JSON.stringify(Object.assign({ sitekey, host }, EXECUTE_FIELDS)),
       cache: "no-store",
     })
       .then(
@@ -73,11 +81,10 @@
         },
       )
       .then((body) => {
-        if (!body || typeof body.response !== "string" || body.response === "") {
-          throw new Error("internal-error");
-        }
+        const response = body ? body[TOKEN_FIELD] : undefined;
+        if (typeof response !== "string" || response === "") throw new Error("internal-error");
         status.textContent = "Verified";
-        post({ type: "token", response: body.response, key: String(body.key || "") });
+        post({ type: "token", response, key: String(body.key || "") });
       })
       .catch((error) => {
         setIdle("Error, please try again");

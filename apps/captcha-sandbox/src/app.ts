@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { type BrowserAssets, loadBrowserAssets } from "./browser-assets.js";
+import { CHECKBOX_PAGE_HEADERS, SCRIPT_HEADERS } from "./browser-responses.js";
 import { ExecuteInputError, readExecuteRequest } from "./execute-request.js";
 import { applyFaults, ConnectionResetFault } from "./faults/apply-faults.js";
 import { FaultSwitches } from "./faults/fault-switches.js";
@@ -54,10 +55,6 @@ const RETAIN_MS = 10 * 60_000;
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
-/** The iframe runs only its own script and talks only to its own origin. */
-const CHECKBOX_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
-
 /**
  * The offline stand-ins: hCaptcha (browser API, token issue, siteverify), reCAPTCHA
  * (the same three), Fingerprint (agent, identify, regional Server APIs), and the
@@ -88,31 +85,9 @@ export function createApp(config: SandboxConfig = {}) {
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
   app.use("/1/api.js", anyOrigin);
-  app.get("/1/api.js", (c) =>
-    c.body(assets.apiJs, 200, {
-      ...NO_STORE,
-      "Content-Type": "application/javascript; charset=utf-8",
-      "X-Content-Type-Options": "nosniff",
-    }),
-  );
-
-  app.get("/1/checkbox.html", (c) =>
-    c.body(assets.checkboxHtml, 200, {
-      ...NO_STORE,
-      "Content-Type": "text/html; charset=utf-8",
-      "Content-Security-Policy": CHECKBOX_CSP,
-      "X-Content-Type-Options": "nosniff",
-      "Referrer-Policy": "no-referrer",
-    }),
-  );
-
-  app.get("/1/checkbox.js", (c) =>
-    c.body(assets.checkboxJs, 200, {
-      ...NO_STORE,
-      "Content-Type": "application/javascript; charset=utf-8",
-      "X-Content-Type-Options": "nosniff",
-    }),
-  );
+  app.get("/1/api.js", (c) => c.body(assets.apiJs, 200, SCRIPT_HEADERS));
+  app.get("/1/checkbox.html", (c) => c.body(assets.checkboxHtml, 200, CHECKBOX_PAGE_HEADERS));
+  app.get("/1/checkbox.js", (c) => c.body(assets.checkboxJs, 200, SCRIPT_HEADERS));
 
   app.use("/1/execute", anyOrigin);
   app.post(

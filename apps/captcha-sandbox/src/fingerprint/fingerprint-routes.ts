@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { SCRIPT_HEADERS } from "../browser-responses.js";
 import { jsonBodyLimit } from "../json-body.js";
 import { clientIp } from "../node-socket.js";
 import type { BotControl } from "./bot-control.js";
@@ -34,11 +35,7 @@ export function agentRoutes(deps: AgentRoutesDeps) {
     if (!PUBLIC_KEY_FORMAT.test(c.req.param("publicKey"))) {
       return c.json({ error: "invalid-public-key", message: "no agent for this key" }, 404);
     }
-    return c.body(deps.agentJs, 200, {
-      ...NO_STORE,
-      "Content-Type": "application/javascript; charset=utf-8",
-      "X-Content-Type-Options": "nosniff",
-    });
+    return c.body(deps.agentJs, 200, SCRIPT_HEADERS);
   });
 
   routes.use("/identify", anyOrigin);

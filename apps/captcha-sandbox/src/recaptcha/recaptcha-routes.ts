@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
+import { CHECKBOX_PAGE_HEADERS, SCRIPT_HEADERS } from "../browser-responses.js";
 import { applyFaults } from "../faults/apply-faults.js";
 import type { FaultSwitches } from "../faults/fault-switches.js";
 import { jsonBodyLimit } from "../json-body.js";
@@ -15,11 +16,6 @@ export const RECAPTCHA_EXECUTE_MAX_BYTES = 4 * 1024;
 export const RECAPTCHA_SITEVERIFY_MAX_BYTES = 16 * 1024;
 
 const NO_STORE = { "Cache-Control": "no-store" };
-const JS = "application/javascript; charset=utf-8";
-
-/** The iframe runs only its own script and talks only to its own origin. */
-const CHECKBOX_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 export interface RecaptchaDeps {
   now: () => number;
@@ -35,29 +31,9 @@ export function recaptchaRoutes(deps: RecaptchaDeps) {
   const anyOrigin = cors({ origin: "*", allowMethods: ["GET", "POST"], maxAge: 600 });
 
   routes.use("/api.js", anyOrigin);
-  routes.get("/api.js", (c) =>
-    c.body(deps.assets.apiJs, 200, {
-      ...NO_STORE,
-      "Content-Type": JS,
-      "X-Content-Type-Options": "nosniff",
-    }),
-  );
-  routes.get("/checkbox.html", (c) =>
-    c.body(deps.assets.checkboxHtml, 200, {
-      ...NO_STORE,
-      "Content-Type": "text/html; charset=utf-8",
-      "Content-Security-Policy": CHECKBOX_CSP,
-      "X-Content-Type-Options": "nosniff",
-      "Referrer-Policy": "no-referrer",
-    }),
-  );
-  routes.get("/checkbox.js", (c) =>
-    c.body(deps.assets.checkboxJs, 200, {
-      ...NO_STORE,
-      "Content-Type": JS,
-      "X-Content-Type-Options": "nosniff",
-    }),
-  );
+  routes.get("/api.js", (c) => c.body(deps.assets.apiJs, 200, SCRIPT_HEADERS));
+  routes.get("/checkbox.html", (c) => c.body(deps.assets.checkboxHtml, 200, CHECKBOX_PAGE_HEADERS));
+  routes.get("/checkbox.js", (c) => c.body(deps.assets.checkboxJs, 200, SCRIPT_HEADERS));
 
   routes.use("/api2/execute", anyOrigin);
   routes.post("/api2/execute", jsonBodyLimit(RECAPTCHA_EXECUTE_MAX_BYTES), async (c) => {

@@ -1,8 +1,6 @@
 import type { HcaptchaSiteConfig } from "./account.js";
 import type { CheckDecision } from "./check-outcome.js";
-import { listForDetail } from "./list-for-detail.js";
-import type { SiteverifyResult } from "./siteverify.js";
-import { UpstreamCheckError } from "./upstream-check-error.js";
+import { type SiteverifyResult, unsuccessfulDecision } from "./siteverify.js";
 
 /**
  * siteverify codes that blame our request or configuration (the site's secret),
@@ -30,12 +28,7 @@ export function decideHcaptcha(
   site: HcaptchaSiteConfig,
 ): HcaptchaDecision {
   if (!result.success) {
-    const configCodes = result.errorCodes.filter((code) => CONFIG_ERROR_CODES.has(code));
-    if (configCodes.length > 0) {
-      throw new UpstreamCheckError("hcap-token-check", `siteverify: ${listForDetail(configCodes)}`);
-    }
-    const codes = result.errorCodes.length > 0 ? ` (${listForDetail(result.errorCodes)})` : "";
-    return { passed: false, reason: `hcaptcha success=false${codes}` };
+    return unsuccessfulDecision(result, CONFIG_ERROR_CODES, "hcap-token-check", "hcaptcha");
   }
   if (site.domains.length > 0) {
     const hostname = result.hostname?.toLowerCase();

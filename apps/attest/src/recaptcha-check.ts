@@ -1,10 +1,7 @@
-import { embedKey } from "@shapes/protocol";
 import type { CheckOutcome } from "./check-outcome.js";
-import { UNKNOWN_IP } from "./client-ip.js";
 import { decideRecaptcha } from "./recaptcha-decision.js";
 import type { AttestSettings } from "./settings.js";
-import { siteverify } from "./siteverify.js";
-import { fullResult } from "./token-embed.js";
+import { runSiteverifyCheck, type SiteverifyCheck } from "./siteverify-check.js";
 import type { RecaptchaCheck } from "./validate-web-protection.js";
 
 /**
@@ -12,40 +9,21 @@ import type { RecaptchaCheck } from "./validate-web-protection.js";
  * includeIP) and applies the site's rules. Throws UpstreamCheckError (recap-token-check)
  * when no verdict came back or the site's secret was refused.
  */
-export async function runRecaptchaCheck(
+export function runRecaptchaCheck(
   check: RecaptchaCheck,
   ip: string,
   settings: AttestSettings,
   now: () => number,
 ): Promise<CheckOutcome> {
-  const { siteKey, token, site } = check;
-  const result = await siteverify({
+  const spec: SiteverifyCheck = {
+    ...check,
+    integration: "recaptcha",
     url: settings.recaptchaSiteverifyUrl,
-    // Google's siteverify takes no sitekey field: secret, response and remoteip only.
-    form: {
-      secret: site.secret,
-      response: token,
-      ...(site.includeIP && ip !== UNKNOWN_IP ? { remoteip: ip } : {}),
-    },
-    timeoutMs: settings.upstreamTimeoutMs,
     code: "recap-token-check",
-  });
-  const decision = decideRecaptcha(result, site);
-  const key = embedKey("recaptcha", siteKey);
-  const full = site.embedResult ? fullResult(result.answer) : undefined;
-  return {
-    decision,
-    embeds: {
-      minimal: {
-        // A failed result lacks these; fill them so valid and decoy tokens look alike.
-        [key]: {
-          challenge_ts:
-            result.challenge_ts ?? new Date(now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-          hostname: result.hostname ?? "",
-        },
-      },
-      full: full ? { [key]: full } : {},
-    },
-    result: { embedKey: key, maxResultLifetimeSeconds: site.maxResultLifetimeSeconds },
+    // Google's siteverify takes no sitekey field: secret, response and remoteip only.
+    decide: (result) => decideRecaptcha(result, check.site),
+    // reCAPTCHA writes its timestamps without milliseconds.
+    challengeTs: (nowMs) => new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
   };
+  return runSiteverifyCheck(spec, ip, settings.upstreamTimeoutMs, now);
 }

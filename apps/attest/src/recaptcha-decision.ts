@@ -1,8 +1,6 @@
 import type { RecaptchaSiteConfig } from "./account.js";
 import type { CheckDecision } from "./check-outcome.js";
-import { listForDetail } from "./list-for-detail.js";
-import type { SiteverifyResult } from "./siteverify.js";
-import { UpstreamCheckError } from "./upstream-check-error.js";
+import { type SiteverifyResult, unsuccessfulDecision } from "./siteverify.js";
 
 /**
  * reCAPTCHA siteverify codes that blame our request or configuration (the site's
@@ -25,15 +23,7 @@ export function decideRecaptcha(
   site: RecaptchaSiteConfig,
 ): CheckDecision {
   if (!result.success) {
-    const configCodes = result.errorCodes.filter((code) => CONFIG_ERROR_CODES.has(code));
-    if (configCodes.length > 0) {
-      throw new UpstreamCheckError(
-        "recap-token-check",
-        `siteverify: ${listForDetail(configCodes)}`,
-      );
-    }
-    const codes = result.errorCodes.length > 0 ? ` (${listForDetail(result.errorCodes)})` : "";
-    return { passed: false, reason: `recaptcha success=false${codes}` };
+    return unsuccessfulDecision(result, CONFIG_ERROR_CODES, "recap-token-check", "recaptcha");
   }
   if (site.domains.length > 0) {
     const hostname = result.hostname?.toLowerCase();

@@ -1,3 +1,5 @@
+import type { CheckDecision } from "./check-outcome.js";
+import { listForDetail } from "./list-for-detail.js";
 import { type UpstreamCheckCode, UpstreamCheckError } from "./upstream-check-error.js";
 import { answerJson, upstreamRequest } from "./upstream-request.js";
 
@@ -72,4 +74,23 @@ export async function siteverify(request: SiteverifyRequest): Promise<Siteverify
     throw new UpstreamCheckError(request.code, `siteverify answered HTTP ${answer.status}`);
   }
   return parseAnswer(answerJson(answer, target), request.code);
+}
+
+/**
+ * The verdict on a success=false answer: UpstreamCheckError (`code`) when any of its codes
+ * blames our request or configuration (the site's secret), an error for the operator;
+ * otherwise a failed check, its reason naming `integration` and the codes.
+ */
+export function unsuccessfulDecision(
+  result: Pick<SiteverifyResult, "errorCodes">,
+  configErrorCodes: ReadonlySet<string>,
+  code: UpstreamCheckCode,
+  integration: "hcaptcha" | "recaptcha",
+): CheckDecision {
+  const configCodes = result.errorCodes.filter((c) => configErrorCodes.has(c));
+  if (configCodes.length > 0) {
+    throw new UpstreamCheckError(code, `siteverify: ${listForDetail(configCodes)}`);
+  }
+  const codes = result.errorCodes.length > 0 ? ` (${listForDetail(result.errorCodes)})` : "";
+  return { passed: false, reason: `${integration} success=false${codes}` };
 }

@@ -1,10 +1,22 @@
-import { type RunningService, runService } from "@shapes/node-service";
+import type { RunningService } from "@shapes/node-service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawHttp } from "./helpers/raw-http.js";
+import { type RawResponse, rawHttp } from "./helpers/raw-http.js";
+import { serveOnSocket } from "./helpers/serve-on-socket.js";
 import { testApp } from "./helpers/test-app.js";
 
 const BODY_TIMEOUT_MS = 300;
 const MAX_BODY_BYTES = 200;
+
+/** The answer to a body that stalled: rqst-body-read-fail, once the body timeout has passed. */
+function expectBodyTimeout(response: RawResponse): void {
+  expect(response.status).toBe(400);
+  expect(JSON.parse(response.body)).toEqual({
+    message: "Bad Request",
+    errors: { "rqst-body-read-fail": `body not received within ${BODY_TIMEOUT_MS} ms` },
+  });
+  expect(response.elapsedMs).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 20);
+  expect(response.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS + 1500);
+}
 
 describe("POST /attest body limits over a real socket", () => {
   let service: RunningService;
@@ -13,12 +25,7 @@ describe("POST /attest body limits over a real socket", () => {
     const { app } = testApp({
       settings: { bodyTimeoutMs: BODY_TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES },
     });
-    service = await runService({
-      name: "attest-test",
-      fetch: app.fetch,
-      port: 0,
-      handleSignals: false,
-    });
+    service = await serveOnSocket(app);
   });
   afterAll(() => service.close());
 
@@ -30,13 +37,7 @@ describe("POST /attest body limits over a real socket", () => {
       );
       write("api=localh"); // 10 of the promised 100 bytes, then nothing
     });
-    expect(response.status).toBe(400);
-    expect(JSON.parse(response.body)).toEqual({
-      message: "Bad Request",
-      errors: { "rqst-body-read-fail": `body not received within ${BODY_TIMEOUT_MS} ms` },
-    });
-    expect(response.elapsedMs).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 20);
-    expect(response.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS + 1500);
+    expectBodyTimeout(response);
   });
 
   it("answers rqst-body-read-fail when a chunked body (no Content-Length) stalls", async () => {
@@ -47,13 +48,7 @@ describe("POST /attest body limits over a real socket", () => {
       );
       write("a\r\napi=localh\r\n"); // one chunk, then neither more nor the last chunk
     });
-    expect(response.status).toBe(400);
-    expect(JSON.parse(response.body)).toEqual({
-      message: "Bad Request",
-      errors: { "rqst-body-read-fail": `body not received within ${BODY_TIMEOUT_MS} ms` },
-    });
-    expect(response.elapsedMs).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 20);
-    expect(response.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS + 1500);
+    expectBodyTimeout(response);
   });
 
   it("reads a whole Content-Length body and a whole chunked one alike", async () => {

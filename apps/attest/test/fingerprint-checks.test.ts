@@ -207,35 +207,26 @@ describe.each(["attest", "token"] as const)("Fingerprint on POST /%s", (flow) =>
     expect(await valid(await app(), flow, params(second))).toBe(true);
   });
 
+  /** A fresh identification sent to `test`: 502 fp-tok-check with `detail`, no token. */
+  async function expectLookupError(test: SdkTestApp, detail: string): Promise<void> {
+    const res = await send(test, flow, params(await identify()));
+    const body = await expectErrorAnswer(res, flow, 502, ["fp-tok-check"]);
+    expect(body.errors).toEqual({ "fp-tok-check": detail });
+  }
+
   it("a secret the Server API refuses (403): 502 fp-tok-check, no token", async () => {
     const test = await integrationApp(sandbox, {
       account: (a) => {
         a.fingerprint.subscriptions[OWN] = fingerprintSubscription("too-short");
       },
     });
-    const body = await expectErrorAnswer(
-      await send(test, flow, params(await identify())),
-      flow,
-      502,
-      ["fp-tok-check"],
-    );
-    expect(body.errors).toEqual({
-      "fp-tok-check": "Fingerprint: secret key not accepted (TokenNotFound)",
-    });
+    await expectLookupError(test, "Fingerprint: secret key not accepted (TokenNotFound)");
   });
 
   it("the Server API's rate limit (429): 502 fp-tok-check with its Retry-After", async () => {
     const test = await app();
     await sandbox.control("faults", { target: "fingerprint-api", mode: "status", status: 429 });
-    const body = await expectErrorAnswer(
-      await send(test, flow, params(await identify())),
-      flow,
-      502,
-      ["fp-tok-check"],
-    );
-    expect(body.errors).toEqual({
-      "fp-tok-check": "Fingerprint: rate limited (TooManyRequests), retry after 1 s",
-    });
+    await expectLookupError(test, "Fingerprint: rate limited (TooManyRequests), retry after 1 s");
   });
 });
 

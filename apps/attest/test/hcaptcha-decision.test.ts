@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { HcaptchaSiteConfig } from "../src/account.js";
 import { decideHcaptcha } from "../src/hcaptcha-decision.js";
 import { UpstreamCheckError } from "../src/upstream-check-error.js";
-
-const site = (changes: Partial<HcaptchaSiteConfig> = {}): HcaptchaSiteConfig => ({
-  secret: "s",
-  domains: [],
-  minScore: 0,
-  includeIP: false,
-  embedResult: false,
-  maxResultLifetimeSeconds: 0,
-  rateLimit: 0,
-  ...changes,
-});
+import { siteConfig as site } from "./helpers/sdk-setup.js";
 
 describe("decideHcaptcha", () => {
   it("passes a successful result with the default site rules", () => {

@@ -3,6 +3,7 @@ import { type ApproovTokenClaims, HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Account } from "../src/account.js";
+import { siteConfig } from "./helpers/sdk-setup.js";
 import { type RunningSandbox, startSandbox } from "./helpers/start-sandbox.js";
 import { NOW_MS, postAttest, testApp } from "./helpers/test-app.js";
 
@@ -19,15 +20,7 @@ beforeAll(async () => {
 afterAll(() => sandbox?.stop());
 
 function withOwnSite(account: Account) {
-  account.hcaptcha.sites[OWN_SITE_KEY] = {
-    secret: OWN_SITE_SECRET,
-    domains: [],
-    minScore: 0,
-    includeIP: true,
-    embedResult: false,
-    maxResultLifetimeSeconds: 0,
-    rateLimit: 0,
-  };
+  account.hcaptcha.sites[OWN_SITE_KEY] = siteConfig({ secret: OWN_SITE_SECRET, includeIP: true });
 }
 
 function sandboxApp() {

@@ -1,8 +1,9 @@
-import { type RunningService, runService } from "@shapes/node-service";
+import type { RunningService } from "@shapes/node-service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectErrorAnswer, recordErrorCodes } from "./helpers/error-codes.js";
 import { rawHttp } from "./helpers/raw-http.js";
 import { type SdkTestApp, sdkApp, tokenForm } from "./helpers/sdk-setup.js";
+import { serveOnSocket } from "./helpers/serve-on-socket.js";
 import { connEnv } from "./helpers/test-app.js";
 
 /**
@@ -93,12 +94,7 @@ describe("POST /token request errors (rqst-*)", () => {
 describe("POST /token body limits over a real socket", () => {
   let service: RunningService;
   beforeAll(async () => {
-    service = await runService({
-      name: "attest-test",
-      fetch: setup.app.fetch,
-      port: 0,
-      handleSignals: false,
-    });
+    service = await serveOnSocket(setup.app);
   });
   afterAll(() => service.close());
 

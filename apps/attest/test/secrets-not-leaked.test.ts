@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { type RunningService, runService } from "@shapes/node-service";
 import { decodeJwt, jwtVerify } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDefaultAccount } from "../src/account.js";
 import { createApp } from "../src/app.js";
 import {
@@ -9,6 +8,10 @@ import {
   LOCAL_RECAPTCHA_V3_SITE_KEY,
 } from "../src/local-demo-keys.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
+import { captureOutput, jsonLines } from "./helpers/capture-output.js";
+import { accountSecrets, expectNoSecretIn } from "./helpers/leak-check.js";
+import { siteConfig } from "./helpers/sdk-setup.js";
+import { serveForTest } from "./helpers/serve-on-socket.js";
 import { type RunningSandbox, startSandbox } from "./helpers/start-sandbox.js";
 
 const SITE_KEY = "5eC7e7a1-0000-4000-8000-00000000beef";
@@ -21,44 +24,20 @@ beforeAll(async () => {
 afterAll(() => sandbox?.stop());
 
 describe("secrets never reach responses or log lines", () => {
-  let service: RunningService | undefined;
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await service?.close();
-  });
-
   it("a full flow over a real socket, with the default stdout decision log", async () => {
     const account = createDefaultAccount();
-    account.hcaptcha.sites[SITE_KEY] = {
-      secret: SITE_SECRET,
-      domains: [],
-      minScore: 0,
-      includeIP: true,
-      embedResult: false,
-      maxResultLifetimeSeconds: 0,
-      rateLimit: 0,
-    };
+    account.hcaptcha.sites[SITE_KEY] = siteConfig({ secret: SITE_SECRET, includeIP: true });
     const app = createApp({
       account,
       settings: { ...DEFAULT_SETTINGS, hcaptchaSiteverifyUrl: sandbox.siteverifyUrl },
     });
-    service = await runService({
-      name: "attest-test",
-      fetch: app.fetch,
-      port: 0,
-      handleSignals: false,
-    });
-
+    const service = await serveForTest(app);
     // Captured only after startup, so only request handling is in it.
-    let stdout = "";
-    vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string | Uint8Array) => {
-      stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
-      return true;
-    }) as typeof process.stdout.write);
+    const stdout = captureOutput();
 
     const { response: hcaptchaToken } = await sandbox.execute(SITE_KEY);
     const attest = (token: string) =>
-      fetch(`${service?.url}/attest`, {
+      fetch(`${service.url}/attest`, {
         method: "POST",
         body: new URLSearchParams({
           api: "localhost",
@@ -82,54 +61,34 @@ describe("secrets never reach responses or log lines", () => {
     expect(errorRes.status).toBe(400);
 
     // The decision lines (each request also has its access line).
-    const lines = stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line))
-      .filter((line) => line.msg === "attest");
+    const lines = jsonLines(stdout.text).filter((line) => line.msg === "attest");
     expect(lines.map((l) => l.outcome)).toEqual(["valid", "invalid", "error"]);
-    expect(lines[0].arc).toBe(payload.arc);
-    expect(lines[1].arc).toBe(decodeJwt(invalid).arc);
-    for (const secret of [account.secret, SITE_SECRET, valid, invalid, hcaptchaToken]) {
-      expect(stdout).not.toContain(secret);
-    }
-    const answers = [
+    expect(lines[0]?.arc).toBe(payload.arc);
+    expect(lines[1]?.arc).toBe(decodeJwt(invalid).arc);
+    const secrets = [...accountSecrets(account), hcaptchaToken];
+    expectNoSecretIn(stdout.text, [...secrets, valid, invalid]);
+    for (const answer of [
       errorText,
       JSON.stringify(decodeJwt(valid)),
       JSON.stringify(decodeJwt(invalid)),
-    ];
-    for (const answer of answers) {
-      for (const secret of [account.secret, SITE_SECRET, hcaptchaToken]) {
-        expect(answer).not.toContain(secret);
-      }
+    ]) {
+      expectNoSecretIn(answer, secrets);
     }
   });
 
   it("reCAPTCHA and Fingerprint: their secrets and tokens reach no answer and no log line", async () => {
     const account = createDefaultAccount();
-    const recaptchaSecret = account.recaptcha.sites[LOCAL_RECAPTCHA_V3_SITE_KEY]?.secret ?? "";
-    const fingerprintSecret =
-      account.fingerprint.subscriptions[LOCAL_FINGERPRINT_PUBLIC_KEY]?.secret ?? "";
     for (const site of Object.values(account.recaptcha.sites)) site.includeIP = true;
     const app = createApp({ account, settings: { ...DEFAULT_SETTINGS, ...sandbox.settings } });
-    service = await runService({
-      name: "attest-test",
-      fetch: app.fetch,
-      port: 0,
-      handleSignals: false,
-    });
-    let stdout = "";
-    vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string | Uint8Array) => {
-      stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
-      return true;
-    }) as typeof process.stdout.write);
+    const service = await serveForTest(app);
+    const stdout = captureOutput();
 
     const recaptchaToken = await sandbox.recaptchaToken(LOCAL_RECAPTCHA_V3_SITE_KEY, {
       action: "submit",
     });
     const id = await sandbox.identify(LOCAL_FINGERPRINT_PUBLIC_KEY);
     const attest = () =>
-      fetch(`${service?.url}/attest`, {
+      fetch(`${service.url}/attest`, {
         method: "POST",
         body: new URLSearchParams({
           api: "localhost",
@@ -147,19 +106,17 @@ describe("secrets never reach responses or log lines", () => {
 
     await jwtVerify(valid, Buffer.from(account.secret, "base64"));
     await expect(jwtVerify(invalid, Buffer.from(account.secret, "base64"))).rejects.toThrow();
-    const lines = stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line))
-      .filter((line) => line.msg === "attest");
+    const lines = jsonLines(stdout.text).filter((line) => line.msg === "attest");
     expect(lines.map((l) => l.outcome)).toEqual(["valid", "invalid"]);
-    const answers = [stdout, JSON.stringify(decodeJwt(valid)), JSON.stringify(decodeJwt(invalid))];
-    for (const text of answers) {
-      for (const secret of [account.secret, recaptchaSecret, fingerprintSecret, recaptchaToken]) {
-        expect(text).not.toContain(secret);
-      }
+    const secrets = [...accountSecrets(account), recaptchaToken];
+    for (const text of [
+      stdout.text,
+      JSON.stringify(decodeJwt(valid)),
+      JSON.stringify(decodeJwt(invalid)),
+    ]) {
+      expectNoSecretIn(text, secrets);
     }
-    expect(stdout).not.toContain(valid);
-    expect(stdout).not.toContain(id.requestId);
+    expectNoSecretIn(stdout.text, [valid]);
+    expect(stdout.text).not.toContain(id.requestId);
   });
 });

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { type RunningService, runService } from "@shapes/node-service";
 import { jwtVerify } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDefaultAccount } from "../src/account.js";
 import { createApp } from "../src/app.js";
 import {
@@ -9,7 +8,11 @@ import {
   LOCAL_RECAPTCHA_V3_SITE_KEY,
 } from "../src/local-demo-keys.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
+import { captureOutput, jsonLines } from "./helpers/capture-output.js";
 import { DpopClient, type SdkAnswer } from "./helpers/dpop-client.js";
+import { accountSecrets, expectNoSecretIn } from "./helpers/leak-check.js";
+import { siteConfig } from "./helpers/sdk-setup.js";
+import { serveForTest } from "./helpers/serve-on-socket.js";
 import { type RunningSandbox, startSandbox } from "./helpers/start-sandbox.js";
 import { testApp } from "./helpers/test-app.js";
 
@@ -56,51 +59,22 @@ describe("request ids", () => {
 });
 
 describe("structured logs over a real socket", () => {
-  let service: RunningService | undefined;
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await service?.close();
-  });
-
   it("every line is JSON with its request id, and no token, proof or secret is in any", async () => {
     const account = createDefaultAccount();
-    const ownSecret = `0x${randomBytes(20).toString("hex")}`;
-    account.hcaptcha.sites[OWN_SITE_KEY] = {
-      secret: ownSecret,
-      domains: [],
-      minScore: 0,
+    account.hcaptcha.sites[OWN_SITE_KEY] = siteConfig({
+      secret: `0x${randomBytes(20).toString("hex")}`,
       includeIP: true,
-      embedResult: false,
-      maxResultLifetimeSeconds: 0,
-      rateLimit: 0,
-    };
-    const recaptchaSecret = account.recaptcha.sites[LOCAL_RECAPTCHA_V3_SITE_KEY]?.secret ?? "";
-    const fingerprintSecret =
-      account.fingerprint.subscriptions[LOCAL_FINGERPRINT_PUBLIC_KEY]?.secret ?? "";
+    });
     const adminKey = randomBytes(32).toString("base64url");
     const app = createApp({
       account,
       adminKey,
       settings: { ...DEFAULT_SETTINGS, ...sandbox.settings },
     });
-    service = await runService({
-      name: "attest-test",
-      fetch: app.fetch,
-      port: 0,
-      handleSignals: false,
-    });
-    const url = service.url;
+    const { url } = await serveForTest(app);
 
     // Everything the service writes while handling requests, on both streams.
-    let output = "";
-    const capture = ((chunk: string | Uint8Array) => {
-      output += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
-      return true;
-    }) as typeof process.stdout.write;
-    vi.spyOn(process.stdout, "write").mockImplementation(capture);
-    vi.spyOn(process.stderr, "write").mockImplementation(capture);
-    vi.spyOn(console, "log").mockImplementation((...args) => capture(`${args.join(" ")}\n`));
-    vi.spyOn(console, "error").mockImplementation((...args) => capture(`${args.join(" ")}\n`));
+    const output = captureOutput({ all: true });
 
     /** Every request sent, with the id its answer carried and what kind of line it makes. */
     const sent: { id: string; kind: "decision" | "admin" | "plain"; status: number }[] = [];
@@ -119,14 +93,7 @@ describe("structured logs over a real socket", () => {
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
-    const secrets: string[] = [
-      account.secret,
-      account.encryptionSecret,
-      adminKey,
-      ownSecret,
-      recaptchaSecret,
-      fingerprintSecret,
-    ];
+    const secrets: string[] = [...accountSecrets(account), adminKey];
 
     // The plain flow: valid, then the same hCaptcha token again (a decoy), an error, and a
     // valid one with the parameters in the query string (the access log drops queries).
@@ -180,19 +147,8 @@ describe("structured logs over a real socket", () => {
 
     // The SDK flow: the nonce dance, a session, a refresh, a forged refresh token.
     const client = await DpopClient.create(Date.now, url);
-    const sdkPost = async (path: string, form: Record<string, string>) => {
-      for (;;) {
-        const res = await call("decision", path, {
-          method: "POST",
-          body: new URLSearchParams(form),
-          headers: { DPoP: await client.proof(path) },
-        });
-        const nonce = res.headers.get("dpop-nonce");
-        const retry = res.status === 400 && client.nonce === undefined;
-        client.nonce = nonce ?? client.nonce;
-        if (!retry) return res;
-      }
-    };
+    const sdkPost = (path: string, form: Record<string, string>) =>
+      client.post((to, init) => call("decision", to, init), path, Object.entries(form));
     const { response: sdkHcaptchaToken } = await sandbox.execute(OWN_SITE_KEY);
     const base = { api: "localhost", "approov-site-key": account.siteKey };
     const session = (await (
@@ -252,16 +208,7 @@ describe("structured logs over a real socket", () => {
     vi.restoreAllMocks();
 
     // Every line is one JSON object with time, level, msg and the id of its request.
-    const lines = output
-      .trim()
-      .split("\n")
-      .map((text) => {
-        try {
-          return JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          throw new Error(`not a JSON log line: ${text}`);
-        }
-      });
+    const lines = jsonLines(output.text);
     for (const line of lines) {
       expect(new Date(line.time as string).toISOString()).toBe(line.time);
       expect(["info", "warn", "error", "fatal"]).toContain(line.level);
@@ -296,10 +243,6 @@ describe("structured logs over a real socket", () => {
     );
 
     // No secret, token, refresh token, proof, nonce or captcha result in any line.
-    expect(secrets.filter((secret) => secret.length < 20)).toEqual([]);
-    for (const secret of secrets) {
-      expect(output).not.toContain(secret);
-      expect(output).not.toContain(secret.split(".").at(-1));
-    }
+    expectNoSecretIn(output.text, secrets);
   });
 });

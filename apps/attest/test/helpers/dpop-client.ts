@@ -33,6 +33,11 @@ export interface ProofOptions {
 }
 
 type Form = [string, string][];
+/**
+ * Where a client's requests go: an app (socket-less app.request) or a function that sends
+ * them over a real socket.
+ */
+export type SdkTarget = Hono | ((path: string, init: RequestInit) => Promise<Response>);
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 
 /**
@@ -85,26 +90,35 @@ export class DpopClient {
   }
 
   /** One POST with the given proof header (or none); remembers the answer's nonce. */
-  async send(app: Hono, path: string, form: Form, proof: string | undefined): Promise<Response> {
+  async send(
+    target: SdkTarget,
+    path: string,
+    form: Form,
+    proof: string | undefined,
+  ): Promise<Response> {
     const headers: Record<string, string> = {};
     if (proof !== undefined) headers.DPoP = proof;
-    const res = await app.request(
-      path,
-      { method: "POST", body: new URLSearchParams(form), headers },
-      connEnv(),
-    );
+    const init = { method: "POST", body: new URLSearchParams(form), headers };
+    const res = await (typeof target === "function"
+      ? target(path, init)
+      : target.request(path, init, connEnv()));
     const nonce = res.headers.get("DPoP-Nonce");
     if (nonce) this.nonce = nonce;
     return res;
   }
 
   /** What the SDK does: a proof with the latest nonce, one retry on aprv-invalid-nonce. */
-  async post(app: Hono, path: string, form: Form, options: ProofOptions = {}): Promise<Response> {
-    const res = await this.send(app, path, form, await this.proof(path, options));
+  async post(
+    target: SdkTarget,
+    path: string,
+    form: Form,
+    options: ProofOptions = {},
+  ): Promise<Response> {
+    const res = await this.send(target, path, form, await this.proof(path, options));
     if (res.status !== 400) return res;
     const body = (await res.clone().json()) as ApproovErrorBody;
     if (!("aprv-invalid-nonce" in body.errors)) return res;
-    return this.send(app, path, form, await this.proof(path, { ...options, nonce: undefined }));
+    return this.send(target, path, form, await this.proof(path, { ...options, nonce: undefined }));
   }
 }
 

@@ -8,7 +8,7 @@ import type {
 import type { AttestSettings } from "../../src/settings.js";
 import { sdkAnswer } from "./dpop-client.js";
 import type { Flow } from "./error-codes.js";
-import { type SdkTestApp, sdkApp, verifyApproovToken } from "./sdk-setup.js";
+import { type SdkTestApp, sdkApp, siteConfig, verifyApproovToken } from "./sdk-setup.js";
 import type { RunningSandbox } from "./start-sandbox.js";
 import { postAttest } from "./test-app.js";
 
@@ -20,17 +20,7 @@ export function recaptchaSite(
   secret: string,
   changes: Partial<RecaptchaSiteConfig> = {},
 ): RecaptchaSiteConfig {
-  return {
-    secret,
-    domains: [],
-    minScore: 0,
-    includeIP: false,
-    embedResult: false,
-    maxResultLifetimeSeconds: 0,
-    rateLimit: 0,
-    actions: [],
-    ...changes,
-  };
+  return { ...siteConfig({ secret }), actions: [], ...changes };
 }
 
 /** A Fingerprint subscription entry with the defaults, `changes` applied. */

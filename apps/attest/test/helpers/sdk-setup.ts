@@ -1,5 +1,6 @@
 import { type ApproovTokenClaims, HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
-import { jwtVerify } from "jose";
+import { decodeJwt, errors as joseErrors, jwtVerify } from "jose";
+import { expect } from "vitest";
 import type { Account, HcaptchaSiteConfig } from "../../src/account.js";
 import type { SdkSettings } from "../../src/sdk-settings.js";
 import type { AttestSettings } from "../../src/settings.js";
@@ -122,4 +123,12 @@ export async function verifyApproovToken(token: string, account: Account, atMs: 
     { algorithms: ["HS256"], currentDate: new Date(atMs) },
   );
   return payload;
+}
+
+/** An SDK decoy: it fails verification (the signature) yet carries a real token's claims. */
+export async function expectSdkDecoy(token: string, account: Account, atMs: number) {
+  await expect(verifyApproovToken(token, account, atMs)).rejects.toBeInstanceOf(
+    joseErrors.JWSSignatureVerificationFailed,
+  );
+  expect(Object.keys(decodeJwt(token)).sort()).toEqual(["arc", "cnf", "embed", "exp", "iat", "ip"]);
 }

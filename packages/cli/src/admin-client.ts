@@ -9,9 +9,17 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** Largest answer read: the whole account configuration is a few KiB. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
-/** The attest origin from env `APPROOV_ATTEST_URL` (default http://127.0.0.1:8001). */
+/**
+ * The attest origin from env `APPROOV_ATTEST_URL`; else the local one on `ATTEST_PORT`, the
+ * variable `npm start` takes the port from (default http://127.0.0.1:8001).
+ */
 export function attestUrlFromEnv(env: Record<string, string | undefined>): string {
-  const raw = env.APPROOV_ATTEST_URL?.trim() || DEFAULT_ATTEST_URL;
+  const port = env.ATTEST_PORT?.trim();
+  if (!env.APPROOV_ATTEST_URL?.trim() && port && !/^\d{1,5}$/.test(port)) {
+    throw new CliError("bad-env", `ATTEST_PORT must be a port number, got "${port}"`);
+  }
+  const local = port ? `http://127.0.0.1:${port}` : DEFAULT_ATTEST_URL;
+  const raw = env.APPROOV_ATTEST_URL?.trim() || local;
   let url: URL;
   try {
     url = new URL(raw);

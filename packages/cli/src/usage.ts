@@ -51,7 +51,7 @@ const NOTES = [
   "Changes ask you to type YES; -yes or APPROOV_ASSUME_YES=1 skips that (scripts).",
   "",
   "environment:",
-  "  APPROOV_ATTEST_URL   the attest service (default http://127.0.0.1:8001)",
+  "  APPROOV_ATTEST_URL   the attest service (default http://127.0.0.1:$ATTEST_PORT, or :8001)",
   "  APPROOV_ADMIN_KEY    the admin key (default: read admin.key in ATTEST_DATA_DIR)",
   "  ATTEST_DATA_DIR      attest's data directory (default .data, from the current directory)",
   "  APPROOV_ASSUME_YES   1: never ask for YES",

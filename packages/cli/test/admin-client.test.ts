@@ -29,6 +29,12 @@ async function failure(promise: Promise<unknown>): Promise<CliError> {
 describe("attestUrlFromEnv", () => {
   it("defaults to http://127.0.0.1:8001 and drops a trailing slash", () => {
     expect(attestUrlFromEnv({})).toBe("http://127.0.0.1:8001");
+    // The port npm start was given, unless the URL is set.
+    expect(attestUrlFromEnv({ ATTEST_PORT: "38001" })).toBe("http://127.0.0.1:38001");
+    expect(attestUrlFromEnv({ ATTEST_PORT: "38001", APPROOV_ATTEST_URL: "http://a:1" })).toBe(
+      "http://a:1",
+    );
+    expect(() => attestUrlFromEnv({ ATTEST_PORT: "80x" })).toThrow(/ATTEST_PORT must be a port/);
     expect(attestUrlFromEnv({ APPROOV_ATTEST_URL: "https://a.example/base/" })).toBe(
       "https://a.example/base",
     );

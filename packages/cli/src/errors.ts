@@ -10,7 +10,10 @@ export type CliErrorCode =
   | "bad-answer"
   | "not-a-terminal"
   | "aborted"
-  | "invalid-token";
+  | "invalid-token"
+  | "unknown-package"
+  | "sdk-not-built"
+  | "write-failed";
 
 /** A failure reported as `approov: <message>` on stderr with exit status 1. */
 export class CliError extends Error {

@@ -3,6 +3,7 @@ import { loadAdminKey } from "./admin-key.js";
 import { parseApiArgs, runApi } from "./commands/api.js";
 import type { CommandContext } from "./commands/context.js";
 import { parseMetricsArgs, runMetrics } from "./commands/metrics.js";
+import { parseSdkArgs, runSdk } from "./commands/sdk.js";
 import { parseTokenArgs, runToken } from "./commands/token.js";
 import { parseWebArgs, runWeb } from "./commands/web.js";
 import { assumeYesFromEnv, confirmChange } from "./confirm.js";
@@ -76,6 +77,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const invocation = parseTokenArgs(rest);
       if (invocation.action === "help") io.stdout.write(commandUsage(name));
       else await runToken(invocation, ctx);
+    } else if (name === "sdk") {
+      const invocation = parseSdkArgs(rest);
+      if (invocation.action === "help") io.stdout.write(commandUsage(name));
+      else await runSdk(invocation, ctx, { cwd: io.cwd });
     } else {
       const invocation = parseMetricsArgs(rest);
       if (invocation.action === "help") io.stdout.write(commandUsage(name));

@@ -1,10 +1,11 @@
 import type { FlagSpec } from "./args.js";
 import { API_FLAGS } from "./commands/api.js";
 import { METRICS_FLAGS } from "./commands/metrics.js";
+import { SDK_FLAGS } from "./commands/sdk.js";
 import { TOKEN_FLAGS } from "./commands/token.js";
 import { WEB_FLAGS } from "./commands/web.js";
 
-export const COMMANDS = ["api", "web", "token", "metrics"] as const;
+export const COMMANDS = ["api", "web", "token", "metrics", "sdk"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const SYNOPSES: Record<CommandName, string[]> = {
@@ -29,6 +30,7 @@ const SYNOPSES: Record<CommandName, string[]> = {
     "approov token -genExample <api> [-setDataHashInToken <value>]",
   ],
   metrics: ["approov metrics [-json] [-watch <seconds>]"],
+  sdk: ["approov sdk -packageID approov.js.zip -getClientPackage <file>"],
 };
 
 const SUMMARIES: Record<CommandName, string> = {
@@ -36,6 +38,7 @@ const SUMMARIES: Record<CommandName, string> = {
   web: "configure web protection: lifetimes, hCaptcha, reCAPTCHA, Fingerprint",
   token: "check a token, or issue an example token to test a backend",
   metrics: "show the live web app activity (last minute, since start)",
+  sdk: "write the web SDK package (approov.js in a ZIP archive) to a file",
 };
 
 const FLAGS: Record<CommandName, readonly FlagSpec[]> = {
@@ -43,6 +46,7 @@ const FLAGS: Record<CommandName, readonly FlagSpec[]> = {
   web: WEB_FLAGS,
   token: TOKEN_FLAGS,
   metrics: METRICS_FLAGS,
+  sdk: SDK_FLAGS,
 };
 
 const NOTES = [

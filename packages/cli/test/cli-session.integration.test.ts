@@ -68,7 +68,7 @@ describe("help and commands", () => {
       code: 2,
       stdout: "",
       stderr:
-        'approov: unknown command "metric" (commands: api, web, token, metrics; see approov help)\n',
+        'approov: unknown command "metric" (commands: api, web, token, metrics, sdk; see approov help)\n',
     });
   });
 

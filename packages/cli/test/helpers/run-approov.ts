@@ -18,6 +18,8 @@ export interface RunOptions {
   cwd?: string;
   /** Written to stdin, which is then closed (a pipe: not a terminal). */
   input?: string;
+  /** Another copy of bin/approov.js to run (default: this package's). */
+  bin?: string;
 }
 
 function assertBuilt(): void {
@@ -64,7 +66,7 @@ function collect(
 
 /** Runs the real `approov` binary (bin/approov.js -> dist/main.js) with stdin as a pipe. */
 export function approov(args: string[], options: RunOptions = {}): Promise<Run> {
-  return collect(process.execPath, [BIN, ...args], options, options.input);
+  return collect(process.execPath, [options.bin ?? BIN, ...args], options, options.input);
 }
 
 const shellQuote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;

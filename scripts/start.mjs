@@ -2,9 +2,11 @@
 // `npm start`: build what is needed, make sure the local Approov account exists,
 // start the four services with their wiring, and print the URLs when all answer.
 //
-//   node scripts/start.mjs [--no-build] [--only <service>]
+//   node scripts/start.mjs [--no-build] [--only <service>] [--watch]
 //
 // --only runs one service in the foreground (what each docker-compose container does).
+// --watch (npm run dev) keeps rebuilding what changes (turbo watch build) and restarts a
+// service when its build output changes (node --watch), with the same wiring.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -20,12 +22,15 @@ import {
 
 const args = process.argv.slice(2);
 const build = !args.includes("--no-build");
+const watch = args.includes("--watch");
 const onlyIndex = args.indexOf("--only");
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
 if (onlyIndex >= 0 && !SERVICE_NAMES.includes(only)) {
   fail(`--only takes one of: ${SERVICE_NAMES.join(", ")}`);
 }
-const unknown = args.filter((a, i) => !["--no-build", "--only"].includes(a) && i !== onlyIndex + 1);
+const unknown = args.filter(
+  (a, i) => !["--no-build", "--only", "--watch"].includes(a) && i !== onlyIndex + 1,
+);
 if (unknown.length > 0) fail(`unknown argument(s): ${unknown.join(" ")}`);
 
 function fail(message) {
@@ -95,8 +100,12 @@ Shapes web protection demo is running:
 Press Ctrl+C to stop.`);
 }
 
+if (watch) startWatchBuild();
+
 function startService(name, definition) {
-  const child = spawn(process.execPath, [definition.script], {
+  // node --watch restarts the service when turbo watch rebuilds its output.
+  const nodeArgs = watch ? ["--watch", "--no-warnings", definition.script] : [definition.script];
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
     env: { ...process.env, ...definition.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -121,6 +130,25 @@ function startService(name, definition) {
       stopAll(1);
     }
   });
+}
+
+/** npm run dev: turbo rebuilds each workspace whose sources change, and what depends on it. */
+function startWatchBuild() {
+  // turbo's own bin, not npx: a stop signal must reach turbo itself.
+  const turbo = join(repoRoot, "node_modules", ".bin", "turbo");
+  const child = spawn(turbo, ["watch", "build", "--output-logs=errors-only"], {
+    cwd: repoRoot,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.set("turbo watch", child);
+  child.on("exit", (code, signal) => {
+    children.delete("turbo watch");
+    if (!stopping) {
+      console.error(`start: turbo watch stopped (${signal ?? `exit code ${code}`}); stopping`);
+      stopAll(1);
+    }
+  });
+  log("watching the sources: edits rebuild, and the services restart on their new build");
 }
 
 async function waitHealthy(name, port) {

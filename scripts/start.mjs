@@ -71,13 +71,21 @@ if (notBuilt.length > 0) {
 
 // attest owns the account; its init step creates it on first run and is idempotent.
 if (!only || only === "attest") {
-  execFileSync(process.execPath, ["apps/attest/dist/init.js"], {
-    cwd: repoRoot,
-    stdio: "inherit",
-    env: { ...process.env, ATTEST_DATA_DIR: dataDir },
-  });
+  try {
+    // init speaks attest's JSON log format; the launcher says it in a sentence instead.
+    execFileSync(process.execPath, ["apps/attest/dist/init.js"], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ATTEST_DATA_DIR: dataDir },
+    });
+  } catch (error) {
+    process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
+    fail(`attest could not prepare the account in ${dataDir} (see above)`);
+  }
 }
 const account = await waitForAccount(dataDir, only ? 60_000 : 0);
+if (!only || only === "attest")
+  log(`account ready in ${dataDir} (Approov site key ${account.siteKey})`);
 const definitions = serviceDefinitions({ ports, dataDir, account });
 const children = new Map();
 let stopping = false;

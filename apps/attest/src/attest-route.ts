@@ -1,4 +1,5 @@
 import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
+import { pageHostOf } from "./page-host.js";
 import { runChecks } from "./run-checks.js";
 import { embedFor, formForApis } from "./token-embed.js";
 import { validateAttestParams } from "./validate-params.js";
@@ -13,7 +14,11 @@ export function attestRoute(deps: RouteDeps) {
   return decisionRoute("attest", deps, async ({ c, arc, params, ip }: DecisionRequest) => {
     const { account, issuer } = deps.store.get();
     const request = validateAttestParams(params, account);
-    const { decision, embeds } = await runChecks(request.checks, ip, deps);
+    const { decision, embeds } = await runChecks(
+      request.checks,
+      { ip, apis: request.apis, pageHost: pageHostOf(c.req.raw.headers) },
+      deps,
+    );
     const nowMs = deps.now();
     const form = formForApis(account, request.apis);
     const approovToken = await issuer.issue(

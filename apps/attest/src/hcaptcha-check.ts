@@ -1,4 +1,5 @@
 import type { CheckOutcome } from "./check-outcome.js";
+import { type DecoyHostSources, decoyHostname } from "./decoy-hostname.js";
 import { decideHcaptcha } from "./hcaptcha-decision.js";
 import type { AttestSettings } from "./settings.js";
 import { runSiteverifyCheck, type SiteverifyCheck } from "./siteverify-check.js";
@@ -11,6 +12,7 @@ import type { HcaptchaCheck } from "./validate-web-protection.js";
 export function runHcaptchaCheck(
   check: HcaptchaCheck,
   ip: string,
+  hosts: DecoyHostSources,
   settings: AttestSettings,
   now: () => number,
 ): Promise<CheckOutcome> {
@@ -29,6 +31,14 @@ export function runHcaptchaCheck(
       return decision;
     },
     challengeTs: (nowMs) => new Date(nowMs).toISOString(),
+    decoyHostname: (answer) =>
+      decoyHostname({
+        ...hosts,
+        service: "hcaptcha",
+        answer,
+        hcaptchaHost: host,
+        domains: site.domains,
+      }),
   };
   return runSiteverifyCheck(spec, ip, settings.upstreamTimeoutMs, now);
 }

@@ -1,4 +1,5 @@
 import type { CheckOutcome } from "./check-outcome.js";
+import { type DecoyHostSources, decoyHostname } from "./decoy-hostname.js";
 import { decideRecaptcha } from "./recaptcha-decision.js";
 import type { AttestSettings } from "./settings.js";
 import { runSiteverifyCheck, type SiteverifyCheck } from "./siteverify-check.js";
@@ -12,6 +13,7 @@ import type { RecaptchaCheck } from "./validate-web-protection.js";
 export function runRecaptchaCheck(
   check: RecaptchaCheck,
   ip: string,
+  hosts: DecoyHostSources,
   settings: AttestSettings,
   now: () => number,
 ): Promise<CheckOutcome> {
@@ -24,6 +26,8 @@ export function runRecaptchaCheck(
     decide: (result) => decideRecaptcha(result, check.site),
     // reCAPTCHA writes its timestamps without milliseconds.
     challengeTs: (nowMs) => new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    decoyHostname: (answer) =>
+      decoyHostname({ ...hosts, service: "recaptcha", answer, domains: check.site.domains }),
   };
   return runSiteverifyCheck(spec, ip, settings.upstreamTimeoutMs, now);
 }

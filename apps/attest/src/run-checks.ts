@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { embedKey, type Integration } from "@shapes/protocol";
 import type { CheckDecision, CheckOutcome } from "./check-outcome.js";
+import type { DecoyHostSources } from "./decoy-hostname.js";
 import { runFingerprintCheck } from "./fingerprint-check.js";
 import { runHcaptchaCheck } from "./hcaptcha-check.js";
 import type { UpstreamObserver } from "./metrics.js";
@@ -18,6 +19,11 @@ export interface RunChecksDeps {
   now: () => number;
   /** Times each upstream check (the latency histogram). */
   metrics?: { observeUpstream: UpstreamObserver };
+}
+
+/** Who asks: the client IP (`remoteip`, the `ip` claim) and where decoy hostnames may come from. */
+export interface CheckRequester extends DecoyHostSources {
+  ip: string;
 }
 
 /** Every check of a request, together: one verdict, merged embeds, every result. */
@@ -85,19 +91,24 @@ function timed(
  */
 export async function runChecks(
   checks: WebProtectionChecks,
-  ip: string,
+  requester: CheckRequester,
   deps: RunChecksDeps,
 ): Promise<ChecksOutcome> {
   const { settings, now } = deps;
+  const { ip, ...hosts } = requester;
   await enforceRateLimits(deps.limiter, rateLimitedKeys(checks));
   const observe = deps.metrics?.observeUpstream;
   const runs: Promise<CheckOutcome>[] = [];
   const { hcaptcha, recaptcha, fingerprint } = checks;
   if (hcaptcha) {
-    runs.push(timed("hcaptcha", () => runHcaptchaCheck(hcaptcha, ip, settings, now), observe));
+    runs.push(
+      timed("hcaptcha", () => runHcaptchaCheck(hcaptcha, ip, hosts, settings, now), observe),
+    );
   }
   if (recaptcha) {
-    runs.push(timed("recaptcha", () => runRecaptchaCheck(recaptcha, ip, settings, now), observe));
+    runs.push(
+      timed("recaptcha", () => runRecaptchaCheck(recaptcha, ip, hosts, settings, now), observe),
+    );
   }
   if (fingerprint) {
     runs.push(timed("fingerprint", () => runFingerprintCheck(fingerprint, settings, now), observe));

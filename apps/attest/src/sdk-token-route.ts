@@ -1,5 +1,6 @@
 import { ErrorCollector } from "./attest-error.js";
 import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
+import { pageHostOf } from "./page-host.js";
 import { runChecks } from "./run-checks.js";
 import { sessionTimes, tokenLifetimeSeconds } from "./session-expiry.js";
 import { checkSessionProof, type SessionProofDeps } from "./session-proof.js";
@@ -27,7 +28,11 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
     e.throwIfAny();
     if (jkt === undefined || request === undefined) throw new Error("unchecked /token request");
 
-    const { decision, embeds, results } = await runChecks(request.checks, ip, deps);
+    const { decision, embeds, results } = await runChecks(
+      request.checks,
+      { ip, apis: request.apis, pageHost: pageHostOf(c.req.raw.headers) },
+      deps,
+    );
     const issuedAt = Math.floor(deps.now() / 1000);
     const session = sessionTimes(issuedAt, account.refreshTokenLifetimeSeconds, results);
     const sid = newSessionId();

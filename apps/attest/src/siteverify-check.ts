@@ -22,6 +22,8 @@ export interface SiteverifyCheck {
   decide(result: SiteverifyResult): CheckDecision;
   /** The challenge_ts a failed answer lacks, as this service itself writes it. */
   challengeTs(nowMs: number): string;
+  /** A failed check's hostname (never empty): the answer's, else one derived from the request. */
+  decoyHostname(answerHostname: string | undefined): string;
 }
 
 /**
@@ -54,9 +56,12 @@ export async function runSiteverifyCheck(
     embeds: {
       minimal: {
         // A failed result lacks these; fill them so valid and decoy tokens look alike.
+        // A valid token keeps exactly the upstream's hostname.
         [key]: {
           challenge_ts: result.challenge_ts ?? check.challengeTs(now()),
-          hostname: result.hostname ?? "",
+          hostname: decision.passed
+            ? (result.hostname ?? "")
+            : check.decoyHostname(result.hostname),
         },
       },
       full: full ? { [key]: full } : {},

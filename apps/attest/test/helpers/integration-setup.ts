@@ -10,7 +10,7 @@ import { sdkAnswer } from "./dpop-client.js";
 import type { Flow } from "./error-codes.js";
 import { type SdkTestApp, sdkApp, siteConfig, verifyApproovToken } from "./sdk-setup.js";
 import type { RunningSandbox } from "./start-sandbox.js";
-import { postAttest } from "./test-app.js";
+import { connEnv, postAttest } from "./test-app.js";
 
 /** A JWE API of the test accounts (its tokens may carry full results). */
 export const JWE_API = "secure.shapes.example";
@@ -68,31 +68,41 @@ export interface Issued {
   expiries?: Record<string, number>;
 }
 
-/** The request of `flow` with the web protection `params`, for `apis`. */
+/** The request of `flow` with the web protection `params`, for `apis`, with extra `headers`. */
 export function send(
   test: SdkTestApp,
   flow: Exclude<Flow, "refresh">,
   params: Params,
   apis: string[] = ["localhost"],
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   const form: [string, string][] = [
     ...apis.map((api): [string, string] => ["api", api]),
     ["approov-site-key", test.account.siteKey],
     ...Object.entries(params),
   ];
-  return flow === "attest"
-    ? postAttest(test.app, form)
-    : test.client.post(test.app, "/token", form);
+  if (flow === "attest") return postAttest(test.app, form, { headers });
+  // The client's own headers (DPoP) plus the extra ones, as a browser adds Origin / Referer.
+  const target = (path: string, init: RequestInit) =>
+    Promise.resolve(
+      test.app.request(
+        path,
+        { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } },
+        connEnv(),
+      ),
+    );
+  return test.client.post(target, "/token", form);
 }
 
-/** A 200 answer of `flow`: the token (of the first API) and, for /token, the expiries. */
+/** A 200 answer of `flow` (extra `headers` as `send`): the token (of the first API) and, for /token, the expiries. */
 export async function issue(
   test: SdkTestApp,
   flow: Exclude<Flow, "refresh">,
   params: Params,
   apis: string[] = ["localhost"],
+  headers: Record<string, string> = {},
 ): Promise<Issued> {
-  const res = await send(test, flow, params, apis);
+  const res = await send(test, flow, params, apis, headers);
   if (flow === "attest") {
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
     return { token: await res.text() };

@@ -1,4 +1,5 @@
 import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
+import { visitSourcesOf } from "./decoy-result.js";
 import { pageHostOf } from "./page-host.js";
 import { runChecks } from "./run-checks.js";
 import { embedFor, formForApis } from "./token-embed.js";
@@ -16,7 +17,12 @@ export function attestRoute(deps: RouteDeps) {
     const request = validateAttestParams(params, account);
     const { decision, embeds } = await runChecks(
       request.checks,
-      { ip, apis: request.apis, pageHost: pageHostOf(c.req.raw.headers) },
+      {
+        ip,
+        apis: request.apis,
+        pageHost: pageHostOf(c.req.raw.headers),
+        ...visitSourcesOf(c.req.raw.headers),
+      },
       deps,
     );
     const nowMs = deps.now();

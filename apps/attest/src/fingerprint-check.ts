@@ -1,5 +1,6 @@
 import { embedKey } from "@shapes/protocol";
 import type { CheckOutcome } from "./check-outcome.js";
+import { type DecoyVisit, decoyFingerprintEvent } from "./decoy-result.js";
 import { botProbability, decideFingerprint } from "./fingerprint-decision.js";
 import { type FingerprintEvent, fetchFingerprintEvent } from "./fingerprint-events.js";
 import type { AttestSettings } from "./settings.js";
@@ -38,6 +39,7 @@ function fullVisit(event: FingerprintEvent): Record<string, unknown> {
  */
 export async function runFingerprintCheck(
   check: FingerprintCheck,
+  visit: DecoyVisit,
   settings: AttestSettings,
   now: () => number,
 ): Promise<CheckOutcome> {
@@ -50,8 +52,11 @@ export async function runFingerprintCheck(
   });
   const decision = decideFingerprint(event, visitorId, subscription, now());
   const key = embedKey("fingerprint", publicKey);
-  // Full results go into JWEs only: a decoy's is encrypted under a key nobody has.
-  const full = event && subscription.embedResult ? fullResult(fullVisit(event)) : undefined;
+  // Full results go into JWEs only: a decoy's is encrypted under a key nobody has. An
+  // unknown request id has no event: a synthesized one keeps the decoy's length.
+  const full = subscription.embedResult
+    ? fullResult(fullVisit(event ?? decoyFingerprintEvent({ visitorId, requestId }, visit, now())))
+    : undefined;
   return {
     decision,
     embeds: {

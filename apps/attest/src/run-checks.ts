@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { embedKey, type Integration } from "@shapes/protocol";
 import type { CheckDecision, CheckOutcome } from "./check-outcome.js";
 import type { DecoyHostSources } from "./decoy-hostname.js";
+import type { VisitSources } from "./decoy-result.js";
 import { runFingerprintCheck } from "./fingerprint-check.js";
 import { runHcaptchaCheck } from "./hcaptcha-check.js";
 import type { UpstreamObserver } from "./metrics.js";
@@ -21,8 +22,11 @@ export interface RunChecksDeps {
   metrics?: { observeUpstream: UpstreamObserver };
 }
 
-/** Who asks: the client IP (`remoteip`, the `ip` claim) and where decoy hostnames may come from. */
-export interface CheckRequester extends DecoyHostSources {
+/**
+ * Who asks: the client IP (`remoteip`, the `ip` claim), where decoy hostnames may come from,
+ * and the browser's User-Agent and page URL (a Fingerprint decoy's visit).
+ */
+export interface CheckRequester extends DecoyHostSources, VisitSources {
   ip: string;
 }
 
@@ -95,7 +99,7 @@ export async function runChecks(
   deps: RunChecksDeps,
 ): Promise<ChecksOutcome> {
   const { settings, now } = deps;
-  const { ip, ...hosts } = requester;
+  const { ip, userAgent, pageUrl, ...hosts } = requester;
   await enforceRateLimits(deps.limiter, rateLimitedKeys(checks));
   const observe = deps.metrics?.observeUpstream;
   const runs: Promise<CheckOutcome>[] = [];
@@ -111,7 +115,15 @@ export async function runChecks(
     );
   }
   if (fingerprint) {
-    runs.push(timed("fingerprint", () => runFingerprintCheck(fingerprint, settings, now), observe));
+    const visit = {
+      ip,
+      ...(userAgent !== undefined ? { userAgent } : {}),
+      ...(pageUrl !== undefined ? { pageUrl } : {}),
+      fallbackUrl: `https://${hosts.pageHost ?? hosts.apis[0] ?? "localhost"}/`,
+    };
+    runs.push(
+      timed("fingerprint", () => runFingerprintCheck(fingerprint, visit, settings, now), observe),
+    );
   }
   const settled = await Promise.allSettled(runs);
 

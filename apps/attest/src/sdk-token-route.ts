@@ -1,5 +1,6 @@
 import { ErrorCollector } from "./attest-error.js";
 import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
+import { visitSourcesOf } from "./decoy-result.js";
 import { pageHostOf } from "./page-host.js";
 import { runChecks } from "./run-checks.js";
 import { sessionTimes, tokenLifetimeSeconds } from "./session-expiry.js";
@@ -30,7 +31,12 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
 
     const { decision, embeds, results } = await runChecks(
       request.checks,
-      { ip, apis: request.apis, pageHost: pageHostOf(c.req.raw.headers) },
+      {
+        ip,
+        apis: request.apis,
+        pageHost: pageHostOf(c.req.raw.headers),
+        ...visitSourcesOf(c.req.raw.headers),
+      },
       deps,
     );
     const issuedAt = Math.floor(deps.now() / 1000);

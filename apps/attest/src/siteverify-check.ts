@@ -2,6 +2,7 @@ import { embedKey, type Integration } from "@shapes/protocol";
 import type { HcaptchaSiteConfig } from "./account.js";
 import type { CheckDecision, CheckOutcome } from "./check-outcome.js";
 import { UNKNOWN_IP } from "./client-ip.js";
+import { decoySiteverifyAnswer } from "./decoy-result.js";
 import { type SiteverifyResult, siteverify } from "./siteverify.js";
 import { fullResult } from "./token-embed.js";
 import type { UpstreamCheckCode } from "./upstream-check-error.js";
@@ -50,22 +51,20 @@ export async function runSiteverifyCheck(
   });
   const decision = check.decide(result);
   const key = embedKey(check.integration, check.siteKey);
-  const full = site.embedResult ? fullResult(result.answer) : undefined;
+  // A failed result lacks these; fill them so valid and decoy tokens look alike.
+  // A valid token keeps exactly the upstream's hostname.
+  const entry = {
+    challenge_ts: result.challenge_ts ?? check.challengeTs(now()),
+    hostname: decision.passed ? (result.hostname ?? "") : check.decoyHostname(result.hostname),
+  };
+  // A success=false answer is much shorter than a success: its decoy JWE would stand out.
+  const answer = result.success
+    ? result.answer
+    : decoySiteverifyAnswer(check.integration, result.answer, entry, site);
+  const full = site.embedResult ? fullResult(answer) : undefined;
   return {
     decision,
-    embeds: {
-      minimal: {
-        // A failed result lacks these; fill them so valid and decoy tokens look alike.
-        // A valid token keeps exactly the upstream's hostname.
-        [key]: {
-          challenge_ts: result.challenge_ts ?? check.challengeTs(now()),
-          hostname: decision.passed
-            ? (result.hostname ?? "")
-            : check.decoyHostname(result.hostname),
-        },
-      },
-      full: full ? { [key]: full } : {},
-    },
+    embeds: { minimal: { [key]: entry }, full: full ? { [key]: full } : {} },
     result: { embedKey: key, maxResultLifetimeSeconds: site.maxResultLifetimeSeconds },
   };
 }

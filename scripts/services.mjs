@@ -34,7 +34,7 @@ export function portsFromEnv(env = process.env) {
   for (const [key, name] of Object.entries(PORT_ENV)) {
     const raw = env[name];
     const port = raw ? Number(raw) : DEFAULT_PORTS[key];
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    if ((raw && !/^\d+$/.test(raw)) || !Number.isInteger(port) || port < 1 || port > 65535) {
       throw new Error(`${name} must be a port number (1-65535), got "${raw}"`);
     }
     ports[key] = port;
@@ -64,7 +64,7 @@ export function readAccount(dataDir) {
  * Each service's command and environment. `env` overrides win, so a deployment
  * (docker-compose, production) can point at other hosts or the real hCaptcha.
  */
-export function serviceDefinitions({ ports, dataDir, account, env = process.env }) {
+export function serviceDefinitions({ ports, dataDir, account = {}, env = process.env }) {
   const local = (port) => `http://localhost:${port}`;
   const webOrigin = env.WEB_ORIGIN || local(ports.web);
   const pick = (name, fallback) => env[name] ?? fallback;

@@ -83,7 +83,10 @@ if (!only || only === "attest") {
     fail(`attest could not prepare the account in ${dataDir} (see above)`);
   }
 }
-const account = await waitForAccount(dataDir, only ? 60_000 : 0);
+// The sandbox needs no account (its compose container has none): waiting for one there
+// would hold up attest, which waits for the sandbox.
+const account =
+  only === "captcha-sandbox" ? undefined : await waitForAccount(dataDir, only ? 60_000 : 0);
 if (!only || only === "attest")
   log(`account ready in ${dataDir} (Approov site key ${account.siteKey})`);
 const definitions = serviceDefinitions({ ports, dataDir, account });
@@ -164,7 +167,10 @@ async function waitHealthy(name, port) {
   while (Date.now() < deadline) {
     if (!children.has(name)) return; // its exit handler reports and stops everything
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      // Bounded: a service that accepts but never answers must not hang the start.
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`, {
+        signal: AbortSignal.timeout(2_000),
+      });
       if (response.ok) return;
     } catch {
       // not listening yet

@@ -44,7 +44,8 @@ test("compose runs exactly the services npm start runs, on the same ports", asyn
       name,
     ]);
     const port = expectedPort[name];
-    expect(service.ports, name).toEqual([`${port}:${port}`]);
+    // Published on loopback only: the admin API and the sandbox are not for the network.
+    expect(service.ports, name).toEqual([`127.0.0.1:${port}:${port}`]);
   }
 });
 
@@ -69,6 +70,7 @@ test("compose builds one image that has the launcher, and shares the account vol
   expect(compose.services["shapes-api"]?.volumes).toEqual(["account-data:/data:ro"]);
   expect(compose.services.web?.volumes).toEqual(["account-data:/data:ro"]);
   expect(Object.keys(compose.volumes)).toEqual(["account-data"]);
+  expect(compose.services["captcha-sandbox"]?.environment?.SANDBOX_CONTROL).toBe("0");
   const attestEnv = compose.services.attest?.environment ?? {};
   expect(attestEnv.HCAPTCHA_SITEVERIFY_URL).toBe("http://captcha-sandbox:8003/siteverify");
   expect(attestEnv.RECAPTCHA_SITEVERIFY_URL).toBe(
@@ -111,4 +113,40 @@ test("the scale and observability profiles run on files that exist", () => {
   // Overwritten, not appended to: with TRUST_PROXY=1 a client must not choose its ip claim.
   expect(proxy).toContain("proxy_set_header X-Forwarded-For $remote_addr;");
   expect(compose.services.attest?.environment?.TRUST_PROXY).toBe("${TRUST_PROXY:-}");
+});
+
+test("the sandbox container starts without an account (compose gives it no account volume)", async () => {
+  // attest waits for the sandbox, so the sandbox must not wait for attest's account.
+  const { spawn } = await import("node:child_process");
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const emptyDataDir = mkdtempSync(join(tmpdir(), "shapes-compose-sandbox-"));
+  const child = spawn(
+    process.execPath,
+    ["scripts/start.mjs", "--no-build", "--only", "captcha-sandbox"],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ATTEST_DATA_DIR: emptyDataDir, SANDBOX_PORT: "18090" },
+    },
+  );
+  try {
+    const listening = await new Promise<string>((resolve, reject) => {
+      let output = "";
+      const timer = setTimeout(
+        () => reject(new Error(`no listening line in 10 s: ${output}`)),
+        10_000,
+      );
+      child.stdout.on("data", (chunk) => {
+        output += chunk;
+        if (output.includes("listening on")) {
+          clearTimeout(timer);
+          resolve(output);
+        }
+      });
+      child.once("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
+    });
+    expect(listening).toContain("captcha-sandbox listening on http://127.0.0.1:18090");
+  } finally {
+    child.kill("SIGTERM");
+  }
 });

@@ -112,6 +112,7 @@ test("the scale and observability profiles run on files that exist", () => {
   expect(proxy).toContain("proxy_set_header Host $http_host;");
   // Overwritten, not appended to: with TRUST_PROXY=1 a client must not choose its ip claim.
   expect(proxy).toContain("proxy_set_header X-Forwarded-For $remote_addr;");
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own interpolation syntax
   expect(compose.services.attest?.environment?.TRUST_PROXY).toBe("${TRUST_PROXY:-}");
 });
 

@@ -26,13 +26,6 @@ export interface ParsedFlags {
 /** `-flag`, `--flag`, and `-flag=value`; names are letters and digits. */
 const FLAG_PATTERN = /^--?([A-Za-z][A-Za-z0-9]*)(?:=([\s\S]*))?$/;
 
-/** Longest stray argument echoed back in an error: enough to recognise it. */
-const ECHO_MAX = 40;
-
-function echo(token: string): string {
-  return token.length > ECHO_MAX ? `${token.slice(0, ECHO_MAX)}...` : token;
-}
-
 /**
  * Parses the flags after the command word. Flags are single-dash as in the seeds, a double
  * dash is accepted too, and names are case-insensitive (`-hCaptcha` = `-hcaptcha`). A value
@@ -56,7 +49,8 @@ export function parseFlags(
     const match = FLAG_PATTERN.exec(token);
     if (!match?.[1]) {
       throw new UsageError(
-        `unexpected argument "${echo(token)}" for "approov ${command}" (flags start with -, see approov ${command} -help)`,
+        // By position, never by value: a stray word is often a secret missing its -secret.
+        `unexpected argument ${i + 1} after "approov ${command}" (not a flag; flags start with -, see approov ${command} -help)`,
       );
     }
     const spec = byLowerName.get(match[1].toLowerCase());

@@ -1,8 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { AdminError, adminErrorResponse } from "./admin-error.js";
+import { bearerToken } from "./bearer-token.js";
 import { constantTimeEqual } from "./constant-time.js";
-
-const BEARER = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
 
 /**
  * `Authorization: Bearer <admin key>`, compared in constant time. Without a configured
@@ -10,8 +9,7 @@ const BEARER = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
  */
 export function adminAuth(adminKey: string | undefined): MiddlewareHandler {
   return async (c, next) => {
-    const header = c.req.header("authorization");
-    const given = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    const given = bearerToken(c.req.header("authorization"));
     if (given === undefined) {
       return adminErrorResponse(c, new AdminError(401, "admin key required"));
     }

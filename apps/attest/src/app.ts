@@ -18,6 +18,7 @@ import { requestId, requestIdOf } from "./request-id.js";
 import { sdkRefreshRoute } from "./sdk-refresh-route.js";
 import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "./sdk-settings.js";
 import { type SdkRouteDeps, sdkTokenRoute } from "./sdk-token-route.js";
+import { createSessionProof } from "./session-proof.js";
 import type { AttestSettings } from "./settings.js";
 import type { SharedStore } from "./shared-store.js";
 
@@ -108,12 +109,12 @@ export function createApp(config: AppConfig): Hono {
     now,
     log: config.log ?? decisionLogTo(write),
     metrics,
-    proof: {
+    proof: createSessionProof({
       sdk,
       nonces,
       replay: config.replay ?? shared,
       now,
-    },
+    }),
   };
 
   // First: every answer, CORS refusals and errors included, carries the id and is logged.

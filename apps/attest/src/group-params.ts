@@ -27,16 +27,18 @@ export function groupParams(
 ): GroupedParams {
   const legal = LEGAL[endpoint];
   const byName = new Map<string, string[]>();
-  const illegal: string[] = [];
+  // A Set keeps first-seen order and makes each name one lookup: the names are client input.
+  const unknown = new Set<string>();
   for (const [name, value] of params) {
     if (!legal.has(name)) {
-      if (!illegal.includes(name)) illegal.push(name);
+      unknown.add(name);
       continue;
     }
     const values = byName.get(name);
     if (values) values.push(value);
     else byName.set(name, [value]);
   }
+  const illegal = [...unknown];
   for (const [name, values] of byName) {
     if (name !== P.api && values.length > 1) illegal.push(`repeated: ${name}`);
   }

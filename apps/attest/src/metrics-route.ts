@@ -1,8 +1,7 @@
 import { Hono } from "hono";
+import { bearerToken } from "./bearer-token.js";
 import { constantTimeEqual } from "./constant-time.js";
 import type { AttestMetrics } from "./metrics.js";
-
-const BEARER = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
 
 const unauthorized = (message: string) =>
   new Response(`${JSON.stringify({ error: message })}\n`, {
@@ -22,8 +21,7 @@ export function metricsRoutes(metrics: AttestMetrics, token: string | undefined)
   const routes = new Hono();
   routes.get("/", async (c) => {
     if (token !== undefined) {
-      const header = c.req.header("authorization");
-      const given = header === undefined ? undefined : BEARER.exec(header)?.[1];
+      const given = bearerToken(c.req.header("authorization"));
       if (given === undefined) return unauthorized("metrics token required");
       if (!constantTimeEqual(given, token)) return unauthorized("metrics token not accepted");
     }

@@ -4,12 +4,12 @@ import { visitSourcesOf } from "./decoy-result.js";
 import { pageHostOf } from "./page-host.js";
 import { runChecks } from "./run-checks.js";
 import { sessionTimes, tokenLifetimeSeconds } from "./session-expiry.js";
-import { checkSessionProof, type SessionProofDeps } from "./session-proof.js";
+import { checkSessionProof, type SessionProof } from "./session-proof.js";
 import { issueSessionTokens, newSessionId } from "./session-tokens.js";
 import { validateCheckParams } from "./validate-params.js";
 
 export interface SdkRouteDeps extends RouteDeps {
-  proof: SessionProofDeps;
+  proof: SessionProof;
 }
 
 /**

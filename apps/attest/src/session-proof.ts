@@ -1,5 +1,10 @@
 import { HEADERS } from "@shapes/protocol";
-import { DpopProofError, type ReplayStore, verifyDpopProof } from "@shapes/verifier";
+import {
+  createDpopProofVerifier,
+  DpopProofError,
+  type DpopProofVerifier,
+  type ReplayStore,
+} from "@shapes/verifier";
 import type { Context } from "hono";
 import { AttestError, type ErrorCollector } from "./attest-error.js";
 import type { DpopNonces, NonceProblem } from "./dpop-nonce.js";
@@ -7,11 +12,33 @@ import { STORE_RETRY_AFTER_SECONDS } from "./rate-limit.js";
 import type { SdkSettings } from "./sdk-settings.js";
 import { SharedStoreUnavailableError } from "./shared-store.js";
 
+/** What the session proof check is built from, once per app. */
 export interface SessionProofDeps {
   sdk: SdkSettings;
   nonces: DpopNonces;
   replay: ReplayStore;
   now: () => number;
+}
+
+/** The app's session proof check: one verifier (options checked once, one key cache). */
+export interface SessionProof {
+  verify: DpopProofVerifier;
+  nonces: DpopNonces;
+  publicOrigin: string | undefined;
+}
+
+/**
+ * Builds the verifier when the app is created: its fixed options are checked there (a bad
+ * one is a setup error, not a refusal per request) and proof keys are cached per app.
+ */
+export function createSessionProof(deps: SessionProofDeps): SessionProof {
+  const verify = createDpopProofVerifier({
+    algorithms: ["ES256"],
+    maxAgeSeconds: deps.sdk.dpopMaxAgeSeconds,
+    now: deps.now,
+    replay: deps.replay,
+  });
+  return { verify, nonces: deps.nonces, publicOrigin: deps.sdk.publicOrigin };
 }
 
 /** The URL a proof's `htu` must name: the public origin when configured, else the request's. */
@@ -30,20 +57,16 @@ function requestUrl(c: Context, publicOrigin: string | undefined): string {
  */
 export async function checkSessionProof(
   c: Context,
-  deps: SessionProofDeps,
+  proof: SessionProof,
   e: ErrorCollector,
 ): Promise<string | undefined> {
   let nonceProblem: NonceProblem | undefined;
   try {
-    const { jkt } = await verifyDpopProof(c.req.header(HEADERS.dpop), {
+    const { jkt } = await proof.verify(c.req.header(HEADERS.dpop), {
       method: c.req.method,
-      url: requestUrl(c, deps.sdk.publicOrigin),
-      algorithms: ["ES256"],
-      maxAgeSeconds: deps.sdk.dpopMaxAgeSeconds,
-      now: deps.now,
-      replay: deps.replay,
+      url: requestUrl(c, proof.publicOrigin),
       nonce: (nonce) => {
-        nonceProblem = deps.nonces.check(nonce);
+        nonceProblem = proof.nonces.check(nonce);
         return nonceProblem === undefined;
       },
     });

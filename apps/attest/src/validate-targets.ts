@@ -24,14 +24,21 @@ function checkApis(values: readonly string[], account: Account | undefined, e: E
   }
   if (values.includes("")) e.add("aprv-api-empty-target");
   const named = values.filter((v) => v !== "");
-  const duplicates = [...new Set(named.filter((v, i) => named.indexOf(v) !== i))];
+  // One pass with Sets: the targets are client input, so no work quadratic in their number.
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const v of named) {
+    if (seen.has(v)) repeated.add(v);
+    else seen.add(v);
+  }
+  const duplicates = [...repeated];
   if (duplicates.length > 0) e.add("aprv-api-duplicate-target", listForDetail(duplicates));
   if (!account) return;
   const defined = Object.keys(account.apis).length;
   if (values.length > defined) {
     e.add("aprv-api-too-many-targets", `${values.length} given, the account has ${defined}`);
   }
-  const unique = [...new Set(named)];
+  const unique = [...seen];
   const notFound = unique.filter((v) => !Object.hasOwn(account.apis, v));
   if (notFound.length > 0) e.add("aprv-api-not-found", listForDetail(notFound));
   const notWeb = unique.filter((v) => Object.hasOwn(account.apis, v) && !account.apis[v]?.allowWeb);

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import { ATTEST_PARAMS as P } from "@shapes/protocol";
 import type {
   Account,
@@ -9,6 +8,7 @@ import type {
 import type { ErrorCollector } from "./attest-error.js";
 import type { GroupedParams } from "./group-params.js";
 import { clip } from "./list-for-detail.js";
+import { isPageHost } from "./page-host.js";
 
 /** The hCaptcha check a request asks for. */
 export interface HcaptchaCheck {
@@ -50,14 +50,14 @@ const MAX_RESP_KEY_CHARS = 2048;
 /** Fingerprint ids are about 20 characters; they go into an upstream URL, so bounded. */
 const MAX_FINGERPRINT_ID_CHARS = 256;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
-const HOST_NAME =
-  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 
-/** A DNS name, an IPv4 address, or an IPv6 address with or without brackets. */
-function isHost(value: string): boolean {
-  if (HOST_NAME.test(value)) return true;
-  const bare = value.startsWith("[") && value.endsWith("]") ? value.slice(1, -1) : value;
-  return isIP(bare) !== 0;
+/**
+ * hcaptcha-host as siteverify's `hostname` can equal it: lower-cased, one trailing dot
+ * dropped (`example.com.` is `example.com`), and only a page host (see isPageHost).
+ */
+function pageHostParam(value: string): string | undefined {
+  const host = value.toLowerCase().replace(/\.$/, "");
+  return isPageHost(host) ? host : undefined;
 }
 
 /** The account's entry under `key`, own properties only (a key like "__proto__" is no entry). */
@@ -81,8 +81,10 @@ function checkHcaptchaExtras(
   }
   const host = p.first(P.hcaptchaHost);
   if (host !== undefined) {
-    if (!isHost(host)) e.append("rqst-illegal-params", `${P.hcaptchaHost}: not a host name`);
-    else extras.host = host.toLowerCase();
+    const pageHost = pageHostParam(host);
+    if (pageHost === undefined) {
+      e.append("rqst-illegal-params", `${P.hcaptchaHost}: not a host name`);
+    } else extras.host = pageHost;
   }
   return extras;
 }

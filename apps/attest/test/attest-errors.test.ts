@@ -193,6 +193,17 @@ describe("POST /attest request errors (rqst-*)", () => {
     expect(manyBody.errors["rqst-illegal-params"]).toContain("(and 40 more)");
     expect(manyBody.errors["rqst-illegal-params"]).not.toContain("bad10,");
   });
+
+  it("answers thousands of distinct illegal names in one pass, the detail still bounded", async () => {
+    const count = 2300;
+    const { app, account } = testApp({ settings: { maxBodyBytes: 64 * 1024 } });
+    const many = Array.from({ length: count }, (_, i): [string, string] => [`bad${i}`, ""]);
+    const res = await postAttest(app, [...params(account), ...many]);
+    const body = await expectErrors(res, 400, ["rqst-illegal-params"]);
+    expect(body.errors["rqst-illegal-params"]).toBe(
+      `bad0, bad1, bad2, bad3, bad4, bad5, bad6, bad7, bad8, bad9 (and ${count - 10} more)`,
+    );
+  });
 });
 
 describe("POST /attest account and target errors (aprv-*)", () => {

@@ -271,6 +271,20 @@ describe("POST /token against the real captcha sandbox", () => {
     await verifyApproovToken(answer.tokens.localhost ?? "", account, NOW_MS);
   });
 
+  it("an hcaptcha-host with a trailing dot matches siteverify's hostname without one", async () => {
+    const { app: attest, account, client, logs } = await app();
+    const { response, key } = await sandbox.execute(OWN_SITE_KEY, "example.com");
+    const form = tokenForm(account, {
+      "hcaptcha-site-key": OWN_SITE_KEY,
+      "hcaptcha-token": response,
+      "hcaptcha-key": key,
+      "hcaptcha-host": "Example.COM.",
+    });
+    const answer = await sdkAnswer(await client.post(attest, "/token", form));
+    await verifyApproovToken(answer.tokens.localhost ?? "", account, NOW_MS);
+    expect(logs.at(-1)).toMatchObject({ msg: "token", outcome: "valid" });
+  });
+
   it("an hcaptcha-host that siteverify's hostname does not match: decoys, same shape", async () => {
     const { app: attest, account, client, logs } = await app();
     const { response } = await sandbox.execute(OWN_SITE_KEY, "evil.example");

@@ -3,7 +3,6 @@ import { createApproovTokenVerifier, MemoryReplayStore, type ReplayStore } from 
 import { approovToken, approovTokenBinding, dpopProof } from "@shapes/verifier/hono";
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
-import { HTTPException } from "hono/http-exception";
 import { pickShape } from "./shapes.js";
 
 export interface ShapesApiConfig {
@@ -43,7 +42,7 @@ export function createApp(config: ShapesApiConfig) {
     "*",
     cors({
       origin: config.webOrigins,
-      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowMethods: ["GET", "OPTIONS"],
       allowHeaders: [HEADERS.approovToken, HEADERS.dpop, "Authorization", "Content-Type"],
       // The SDK reads these on error answers and for DPoP nonces.
       exposeHeaders: ["WWW-Authenticate", HEADERS.dpopNonce],
@@ -80,9 +79,6 @@ export function createApp(config: ShapesApiConfig) {
   app.notFound((c) => c.json({ status: "not found" }, 404));
 
   app.onError((error, c) => {
-    if (error instanceof HTTPException && error.status < 500) {
-      return c.json({ status: error.message || "bad request" }, error.status);
-    }
     // Method, path and error only: headers (the token) are never logged.
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     console.error(`shapes-api: ${c.req.method} ${c.req.path} failed: ${detail}`);

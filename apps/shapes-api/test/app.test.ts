@@ -132,7 +132,7 @@ describe("CORS", () => {
     expect(allowed).toEqual(
       expect.arrayContaining(["approov-token", "dpop", "authorization", "content-type"]),
     );
-    expect(response.headers.get("Access-Control-Allow-Methods")).toBe("GET,POST,OPTIONS");
+    expect(response.headers.get("Access-Control-Allow-Methods")).toBe("GET,OPTIONS");
   });
 
   it("does not allow another origin", async () => {

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
+import { sha256Base64url } from "./sha256-base64url.js";
 
 /** The DPoP `ath` value for an access token: base64url(SHA-256(ASCII token)), RFC 9449 4.2. */
 export function accessTokenHash(accessToken: string): string {
-  return createHash("sha256").update(accessToken, "utf8").digest("base64url");
+  return sha256Base64url(accessToken);
 }

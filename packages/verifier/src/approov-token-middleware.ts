@@ -3,7 +3,12 @@ import { HEADERS } from "@shapes/protocol";
 import type { Context, Next } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApproovConfigError, ApproovTokenError } from "./errors.js";
-import { CHANNEL_REQUIREMENTS, type ChannelRequirement, tokenChannel } from "./token-channel.js";
+import {
+  CHANNEL_REQUIREMENTS,
+  type ChannelRequirement,
+  checkTokenChannel,
+  TokenChannelError,
+} from "./token-channel.js";
 import {
   type ApproovTokenVerifier,
   type ApproovTokenVerifierOptions,
@@ -66,7 +71,10 @@ export function approovToken(options: ApproovTokenMiddlewareOptions) {
     next: Next,
   ): Promise<Response | undefined> {
     // After the (cached) signature check, on every request: the cache cannot skip it.
-    if (channel !== "any" && tokenChannel(claims) !== channel) {
+    try {
+      checkTokenChannel(claims, channel);
+    } catch (error) {
+      if (!(error instanceof TokenChannelError)) throw error;
       return Promise.resolve(c.json({ status: APPROOV_TOKEN_STATUS.wrongChannel }, 401));
     }
     c.set("approovToken", claims);

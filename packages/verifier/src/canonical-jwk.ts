@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { JWK } from "jose";
+import { sha256Base64url } from "./sha256-base64url.js";
 
 /**
  * RFC 7638 3.2 canonical JSON of a public key: only the required members, in lexicographic
@@ -26,5 +26,5 @@ export function canonicalJwk(jwk: JWK): string {
  * the same value as jose `calculateJwkThumbprint(jwk, "sha256")` (a WebCrypto digest).
  */
 export function canonicalJwkThumbprint(canonical: string): string {
-  return createHash("sha256").update(canonical, "utf8").digest("base64url");
+  return sha256Base64url(canonical);
 }

@@ -1,9 +1,6 @@
 import type { ApproovTokenClaims } from "@shapes/protocol";
 import { ApproovTokenError } from "./errors.js";
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isPlainObject } from "./json-part.js";
 
 const OPTIONAL_STRING_CLAIMS = ["ip", "arc", "pay", "did"] as const;
 

@@ -1,4 +1,5 @@
 import { DpopProofError } from "./dpop-errors.js";
+import { decodeJsonObject } from "./json-part.js";
 
 /** Longest proof read; a P-256 proof with a nonce and ath is well under 1 KiB. */
 export const MAX_DPOP_PROOF_LENGTH = 8 * 1024;
@@ -7,26 +8,6 @@ export const MAX_DPOP_PROOF_LENGTH = 8 * 1024;
  * may be empty here so that `alg: none` is refused by name ("bad-alg"), not as "malformed".
  */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Decodes strict UTF-8 JSON bytes that must be an object; undefined for anything else. */
-export function decodeJsonBytes(bytes: Uint8Array): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(utf8.decode(bytes));
-    return isPlainObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Decodes a base64url JSON object; undefined for anything else. */
-export function decodeJsonObject(part: string): Record<string, unknown> | undefined {
-  return decodeJsonBytes(Buffer.from(part, "base64url"));
-}
 
 /**
  * Checks the outer form of a proof and returns its protected header.

@@ -1,6 +1,7 @@
 import type { JWK } from "jose";
 import { DPOP_ALGORITHM_KEYS, type DpopAlgorithm } from "./dpop-algorithms.js";
 import { DpopProofError } from "./dpop-errors.js";
+import { isPlainObject } from "./json-part.js";
 
 /** Members that only a private or secret key has (RFC 7518 6.2.2, 6.3.2, 6.4; RFC 8037). */
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
@@ -10,10 +11,6 @@ const MIN_RSA_MODULUS_BYTES = 256;
 /** 16 384-bit keys at most: bounds the cost an attacker can make us pay per proof. */
 const MAX_RSA_MODULUS_BYTES = 2048;
 const MAX_RSA_EXPONENT_BYTES = 8;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Canonical base64url only: one key must have one thumbprint. Returns the byte length. */
 function decodedLength(value: unknown): number | undefined {

@@ -40,7 +40,7 @@ export interface DpopProofMiddlewareOptions {
   maxAgeSeconds?: number;
   /** Clock in ms; default Date.now. */
   now?: () => number;
-  /** Proof keys (imported key + thumbprint) remembered, LRU; default 10 000, 0 = off. */
+  /** Proof keys (imported key + thumbprint) remembered, LRU; default DEFAULT_DPOP_KEY_CACHE_SIZE (1 000), 0 = off. */
   keyCacheSize?: number;
 }
 

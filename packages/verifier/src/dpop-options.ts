@@ -37,7 +37,7 @@ export interface DpopProofVerifierOptions {
    * proof's acceptance window: "missing-nonce", "bad-nonce", "nonce-replayed". Needs `replay`.
    */
   uniqueNonce?: boolean;
-  /** Proof keys (imported key + thumbprint) remembered, LRU; default 10 000, 0 = off. */
+  /** Proof keys (imported key + thumbprint) remembered, LRU; default DEFAULT_DPOP_KEY_CACHE_SIZE (1 000), 0 = off. */
   keyCacheSize?: number;
 }
 

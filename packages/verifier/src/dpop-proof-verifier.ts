@@ -5,7 +5,7 @@ import { constantTimeEqual } from "./constant-time-equal.js";
 import { isDpopAlgorithm } from "./dpop-algorithms.js";
 import { type DpopProofClaims, readProofClaims } from "./dpop-claims.js";
 import { DpopProofError } from "./dpop-errors.js";
-import { decodeJsonBytes, isDpopTyp, readProofHeader } from "./dpop-header.js";
+import { isDpopTyp, readProofHeader } from "./dpop-header.js";
 import { publicJwkFor } from "./dpop-jwk.js";
 import { type CachedProofKey, DpopKeyCache } from "./dpop-key-cache.js";
 import {
@@ -17,6 +17,7 @@ import {
   type DpopVerifierSettings,
   readClock,
 } from "./dpop-options.js";
+import { decodeJsonBytes } from "./json-part.js";
 import { normalizeHtu } from "./normalize-htu.js";
 import { dpopReplayKey, nonceReplayKey } from "./replay-key.js";
 
@@ -169,7 +170,7 @@ export async function checkProof(
 
 /**
  * A DPoP proof verifier whose options are checked once (ApproovConfigError on a mistake),
- * with its own bounded cache of proof keys (`keyCacheSize`, default 10 000, 0 = off).
+ * with its own bounded cache of proof keys (`keyCacheSize`, default DEFAULT_DPOP_KEY_CACHE_SIZE, 0 = off).
  * Returns `(proof, { method, url, accessToken?, expectedJkt?, messageHash?, nonce? })`,
  * which resolves to the proof's key, thumbprint and claims or rejects with a DpopProofError.
  */

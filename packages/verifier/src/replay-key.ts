@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Base64url } from "./sha256-base64url.js";
 
 /**
  * The replay store key of a proof: a hash of its normalised htu and jti (RFC 9449 11.1
@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
  * how long an attacker makes the jti. The newline cannot occur in a normalised htu.
  */
 export function dpopReplayKey(normalizedHtu: string, jti: string): string {
-  return createHash("sha256").update(`${normalizedHtu}\n${jti}`, "utf8").digest("base64url");
+  return sha256Base64url(`${normalizedHtu}\n${jti}`);
 }
 
 /**
@@ -15,5 +15,5 @@ export function dpopReplayKey(normalizedHtu: string, jti: string): string {
  * prefix keeps nonce keys apart from jti keys (which never contain ":").
  */
 export function nonceReplayKey(nonce: string): string {
-  return `nonce:${createHash("sha256").update(nonce, "utf8").digest("base64url")}`;
+  return `nonce:${sha256Base64url(nonce)}`;
 }

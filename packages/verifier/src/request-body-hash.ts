@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { HonoRequest } from "hono";
+import { sha256Base64url } from "./sha256-base64url.js";
 
 /** Largest body hashed for a DPoP `msgs` check by default. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -16,7 +16,7 @@ export class RequestBodyTooLargeError extends Error {
 
 /** base64url(SHA-256(bytes)), no padding: the form of the seed's `msgs` message hash. */
 export function messageHash(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("base64url");
+  return sha256Base64url(bytes);
 }
 
 /** The message hash of a request without a body (GET, HEAD, or an empty POST). */

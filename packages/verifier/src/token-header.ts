@@ -1,5 +1,5 @@
-import { decodeJsonObject } from "./dpop-header.js";
 import { ApproovTokenError } from "./errors.js";
+import { decodeJsonObject } from "./json-part.js";
 
 /** The two compact forms of an Approov token. */
 export type TokenForm = "jws" | "jwe";

@@ -1,6 +1,6 @@
-import * as nodeCrypto from "node:crypto";
 import type { ApproovTokenClaims } from "@shapes/protocol";
 import { ApproovConfigError } from "./errors.js";
+import { sha256Base64url } from "./sha256-base64url.js";
 
 export const DEFAULT_TOKEN_CACHE_MAX_ENTRIES = 10_000;
 /** Sum of the cached tokens' lengths: the claims held are at most about this big. */
@@ -25,11 +25,7 @@ interface Entry {
  * (header, payload and signature), and the cache never holds a usable bearer token, so a
  * heap dump does not leak one; the key is 43 characters whatever the token's length.
  */
-export const tokenCacheKey: (token: string) => string =
-  // One-shot crypto.hash (Node >= 20.12) costs half of a Hash object on a hit's hot path.
-  typeof nodeCrypto.hash === "function"
-    ? (token) => nodeCrypto.hash("sha256", token, "base64url")
-    : (token) => nodeCrypto.createHash("sha256").update(token, "utf8").digest("base64url");
+export const tokenCacheKey: (token: string) => string = sha256Base64url;
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value <= 0) {

@@ -5,8 +5,10 @@ import { approovToken, approovTokenBinding } from "../src/hono.js";
 import {
   ApproovConfigError,
   checkTokenBinding,
+  checkTokenChannel,
   createApproovTokenVerifier,
   TokenBindingError,
+  TokenChannelError,
   tokenBindingHash,
   tokenChannel,
 } from "../src/index.js";
@@ -48,6 +50,35 @@ describe("channel: did means mobile, embed means web", () => {
     expect(tokenChannel({ exp, ...WEB })).toBe("web");
     expect(tokenChannel({ exp, ...MOBILE, ...WEB })).toBe("unknown");
     expect(tokenChannel({ exp })).toBe("unknown");
+  });
+
+  it("checkTokenChannel passes the required channel and throws TokenChannelError otherwise", () => {
+    const exp = nowSeconds() + 1;
+    const claims = {
+      mobile: { exp, ...MOBILE },
+      web: { exp, ...WEB },
+      both: { exp, ...MOBILE, ...WEB },
+      neither: { exp },
+    };
+    for (const c of Object.values(claims)) expect(() => checkTokenChannel(c, "any")).not.toThrow();
+    expect(() => checkTokenChannel(claims.mobile, "mobile")).not.toThrow();
+    expect(() => checkTokenChannel(claims.web, "web")).not.toThrow();
+    const refusals: [keyof typeof claims, "mobile" | "web", string][] = [
+      ["web", "mobile", "web"],
+      ["mobile", "web", "mobile"],
+      ["both", "mobile", "unknown"],
+      ["neither", "web", "unknown"],
+    ];
+    for (const [name, required, channel] of refusals) {
+      let thrown: unknown;
+      try {
+        checkTokenChannel(claims[name], required);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, `${name} on ${required}`).toBeInstanceOf(TokenChannelError);
+      expect(thrown).toMatchObject({ code: "wrong-channel", channel });
+    }
   });
 
   it("a mobile-only route refuses web tokens with 401 'approov token not allowed here'", async () => {

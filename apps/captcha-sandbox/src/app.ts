@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { type BrowserAssets, loadBrowserAssets } from "./browser-assets.js";
 import { CHECKBOX_PAGE_HEADERS, SCRIPT_HEADERS } from "./browser-responses.js";
-import { ExecuteInputError, readExecuteRequest } from "./execute-request.js";
+import { readExecuteRequest } from "./execute-request.js";
 import { applyFaults, ConnectionResetFault } from "./faults/apply-faults.js";
 import { FaultSwitches } from "./faults/fault-switches.js";
 import { BotControl } from "./fingerprint/bot-control.js";
@@ -15,6 +15,7 @@ import { FINGERPRINT_REGIONS, SERVER_API_BASES } from "./fingerprint/regions.js"
 import { serverApi } from "./fingerprint/server-api.js";
 import { VisitorIds } from "./fingerprint/visitor-id.js";
 import { InputError } from "./input-error.js";
+import { jsonBodyLimit } from "./json-body.js";
 import { requestSocket } from "./node-socket.js";
 import { newResponseKey, newResponseToken } from "./random-token.js";
 import { recaptchaRoutes } from "./recaptcha/recaptcha-routes.js";
@@ -25,7 +26,7 @@ import { sandboxControlRoutes } from "./sandbox-control.js";
 import { BadFormError, readSiteverifyForm } from "./siteverify-form.js";
 import { dummyResponseFor } from "./test-keys.js";
 import { TokenStore } from "./token-store.js";
-import { failure, TOKEN_TTL_MS, verifyResponse } from "./verify-response.js";
+import { failure, verifyResponse } from "./verify-response.js";
 
 export interface SandboxConfig {
   /** Clock in ms since the epoch; injectable so tests reach expiry without sleeping. */
@@ -90,42 +91,38 @@ export function createApp(config: SandboxConfig = {}) {
   app.get("/1/checkbox.js", (c) => c.body(assets.checkboxJs, 200, SCRIPT_HEADERS));
 
   app.use("/1/execute", anyOrigin);
-  app.post(
-    "/1/execute",
-    bodyLimit({
-      maxSize: EXECUTE_MAX_BYTES,
-      onError: () => {
-        throw new ExecuteInputError(
-          "body-too-large",
-          `body exceeds ${EXECUTE_MAX_BYTES} bytes`,
-          413,
-        );
-      },
-    }),
-    async (c) => {
-      const { sitekey, host } = await readExecuteRequest(c.req.raw);
-      const key = newResponseKey();
-      const dummy = dummyResponseFor(sitekey);
-      if (dummy !== undefined) return c.json({ response: dummy, key }, 200, NO_STORE);
-      const response = newResponseToken();
-      store.add(response, {
-        siteKey: sitekey,
-        hostname: registrableHost(host),
-        issuedAt: now(),
-        respKey: key,
-        seen: false,
-      });
-      return c.json({ response, key }, 200, NO_STORE);
-    },
-  );
+  app.post("/1/execute", jsonBodyLimit(EXECUTE_MAX_BYTES), async (c) => {
+    const { sitekey, host } = await readExecuteRequest(c.req.raw);
+    const key = newResponseKey();
+    const dummy = dummyResponseFor(sitekey);
+    if (dummy !== undefined) return c.json({ response: dummy, key }, 200, NO_STORE);
+    const response = newResponseToken();
+    store.add(response, {
+      siteKey: sitekey,
+      hostname: registrableHost(host),
+      issuedAt: now(),
+      respKey: key,
+      seen: false,
+    });
+    return c.json({ response, key }, 200, NO_STORE);
+  });
 
   app.post(
     "/siteverify",
     applyFaults("hcaptcha-siteverify", faults),
     // hCaptcha answers 200 with error codes, never an HTTP error, for a bad request.
-    bodyLimit({ maxSize: SITEVERIFY_MAX_BYTES, onError: (c) => c.json(failure("bad-request")) }),
+    bodyLimit({
+      maxSize: SITEVERIFY_MAX_BYTES,
+      onError: (c) => c.json(failure("bad-request"), 200, NO_STORE),
+    }),
     async (c) => {
-      const fields = await readSiteverifyForm(c.req.raw);
+      let fields: Awaited<ReturnType<typeof readSiteverifyForm>>;
+      try {
+        fields = await readSiteverifyForm(c.req.raw);
+      } catch (error) {
+        if (error instanceof BadFormError) return c.json(failure("bad-request"), 200, NO_STORE);
+        throw error;
+      }
       return c.json(verifyResponse(fields, store, now()), 200, NO_STORE);
     },
   );
@@ -181,10 +178,6 @@ export function createApp(config: SandboxConfig = {}) {
     if (error instanceof InputError) {
       return c.json({ error: error.code, message: error.message }, error.status, NO_STORE);
     }
-    if (error instanceof ExecuteInputError) {
-      return c.json({ error: error.code, message: error.message }, error.status, NO_STORE);
-    }
-    if (error instanceof BadFormError) return c.json(failure("bad-request"), 200, NO_STORE);
     // Never echo internals: no message, no stack.
     console.error(`captcha-sandbox: unexpected ${error.name} on ${c.req.method} ${c.req.path}`);
     return c.json({ error: "internal-error", message: "internal error" }, 500);
@@ -192,5 +185,3 @@ export function createApp(config: SandboxConfig = {}) {
 
   return app;
 }
-
-export { TOKEN_TTL_MS };

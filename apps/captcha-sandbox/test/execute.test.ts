@@ -80,7 +80,8 @@ describe("POST /1/execute", () => {
     const body = JSON.stringify({ sitekey: "abc", host: "x.io", pad: "x".repeat(5000) });
     const answer = await createApp().request(post(body));
     expect(answer.status).toBe(413);
-    expect(await answer.json()).toMatchObject({ error: "body-too-large" });
+    expect(answer.headers.get("cache-control")).toBe("no-store");
+    expect(await answer.json()).toEqual({ error: "body-too-large", message: expect.any(String) });
   });
 
   it("accepts IPv4, bracketed IPv6 and single-label hosts and keeps them whole", async () => {

@@ -180,6 +180,7 @@ describe("POST /siteverify input errors (always HTTP 200)", () => {
       body: type === null ? new Blob([body]) : body,
     });
     expect(answer.status).toBe(200);
+    expect(answer.headers.get("cache-control")).toBe("no-store");
     expect(await answer.json()).toEqual({
       success: false,
       credit: false,
@@ -202,6 +203,7 @@ describe("POST /siteverify input errors (always HTTP 200)", () => {
       body: `secret=${SECRET}&response=${"a".repeat(20_000)}`,
     });
     expect(large.status).toBe(200);
+    expect(large.headers.get("cache-control")).toBe("no-store");
     expect(await large.json()).toMatchObject({ "error-codes": ["bad-request"] });
   });
 });

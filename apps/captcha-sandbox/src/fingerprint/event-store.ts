@@ -103,8 +103,7 @@ export class EventStore {
     const history = this.#visitors.get(event.visitorId);
     if (history === undefined) return;
     // The globally oldest event is also its visitor's oldest: the head of the list.
-    if (history.requestIds[0] === event.requestId) history.requestIds.shift();
-    else history.requestIds = history.requestIds.filter((id) => id !== event.requestId);
+    history.requestIds.shift();
     if (history.requestIds.length === 0) this.#visitors.delete(event.visitorId);
   }
 }

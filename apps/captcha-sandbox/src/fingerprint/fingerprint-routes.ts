@@ -2,11 +2,12 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { SCRIPT_HEADERS } from "../browser-responses.js";
 import { jsonBodyLimit } from "../json-body.js";
+import { KEY_FORMAT } from "../key-format.js";
 import { clientIp } from "../node-socket.js";
 import type { BotControl } from "./bot-control.js";
 import { CONFIDENCE } from "./event-answers.js";
 import type { EventStore } from "./event-store.js";
-import { PUBLIC_KEY_FORMAT, readIdentifyRequest } from "./identify-request.js";
+import { readIdentifyRequest } from "./identify-request.js";
 import { browserDetails } from "./user-agent.js";
 import { newRequestId, type VisitorIds } from "./visitor-id.js";
 
@@ -32,7 +33,7 @@ export function agentRoutes(deps: AgentRoutesDeps) {
   routes.use("/v3/:publicKey", anyOrigin);
   routes.get("/v3/:publicKey", (c) => {
     // The module reads its public key from its own URL (import.meta.url).
-    if (!PUBLIC_KEY_FORMAT.test(c.req.param("publicKey"))) {
+    if (!KEY_FORMAT.test(c.req.param("publicKey"))) {
       return c.json({ error: "invalid-public-key", message: "no agent for this key" }, 404);
     }
     return c.body(deps.agentJs, 200, SCRIPT_HEADERS);

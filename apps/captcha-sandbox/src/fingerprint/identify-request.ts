@@ -1,5 +1,6 @@
 import { InputError } from "../input-error.js";
 import { readJsonObject } from "../json-body.js";
+import { KEY_FORMAT, KEY_FORMAT_TEXT } from "../key-format.js";
 import { type FingerprintRegion, isRegion } from "./regions.js";
 
 /** What the agent posts to `POST /fingerprint/identify`. */
@@ -14,8 +15,6 @@ export interface IdentifyRequest {
   linkedId?: string;
 }
 
-/** Real public keys are 20 alphanumerics; accept any short token-like string. */
-export const PUBLIC_KEY_FORMAT = /^[A-Za-z0-9_-]{1,128}$/;
 const BROWSER_ID_FORMAT = /^[A-Za-z0-9_-]{16,64}$/;
 const MAX_URL = 2048;
 const MAX_USER_AGENT = 1024;
@@ -36,11 +35,8 @@ function httpUrl(value: unknown): value is string {
 export async function readIdentifyRequest(request: Request): Promise<IdentifyRequest> {
   const body = await readJsonObject(request);
   const { publicKey, region, browserId, url, userAgent, tag, linkedId } = body;
-  if (typeof publicKey !== "string" || !PUBLIC_KEY_FORMAT.test(publicKey)) {
-    throw new InputError(
-      "invalid-public-key",
-      "publicKey must be 1-128 characters of letters, digits, '-' or '_'",
-    );
+  if (typeof publicKey !== "string" || !KEY_FORMAT.test(publicKey)) {
+    throw new InputError("invalid-public-key", `publicKey must be ${KEY_FORMAT_TEXT}`);
   }
   if (!isRegion(region))
     throw new InputError("invalid-region", 'region must be "us", "eu" or "ap"');

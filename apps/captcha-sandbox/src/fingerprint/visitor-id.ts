@@ -46,4 +46,3 @@ export function newRequestId(now: number): string {
 }
 
 export const VISITOR_ID_FORMAT = /^[A-Za-z0-9]{20}$/;
-export const REQUEST_ID_FORMAT = /^\d{1,16}\.[A-Za-z0-9]{6}$/;

@@ -1,5 +1,6 @@
 import { InputError } from "../input-error.js";
 import { readJsonObject } from "../json-body.js";
+import { KEY_FORMAT, KEY_FORMAT_TEXT } from "../key-format.js";
 import { isPageHost } from "../registrable-host.js";
 
 export type RecaptchaKind = "v2" | "v3";
@@ -14,20 +15,14 @@ export interface RecaptchaExecuteRequest {
   kind: RecaptchaKind;
 }
 
-/** Real site keys are 40 characters starting "6L"; accept any short token-like string. */
-export const RECAPTCHA_SITE_KEY_FORMAT = /^[A-Za-z0-9_-]{1,128}$/;
-
 /** Google: "Actions may only contain alphanumeric characters, slashes, and underscores." */
 const ACTION_FORMAT = /^[A-Za-z0-9_/]{1,100}$/;
 
 /** Validates the JSON body `{"sitekey", "action"?, "host", "kind": "v2"|"v3"}`. */
 export async function readRecaptchaExecute(request: Request): Promise<RecaptchaExecuteRequest> {
   const { sitekey, action, host, kind } = await readJsonObject(request);
-  if (typeof sitekey !== "string" || !RECAPTCHA_SITE_KEY_FORMAT.test(sitekey)) {
-    throw new InputError(
-      "invalid-sitekey",
-      "sitekey must be 1-128 characters of letters, digits, '-' or '_'",
-    );
+  if (typeof sitekey !== "string" || !KEY_FORMAT.test(sitekey)) {
+    throw new InputError("invalid-sitekey", `sitekey must be ${KEY_FORMAT_TEXT}`);
   }
   if (typeof host !== "string" || !isPageHost(host)) {
     throw new InputError("invalid-host", "host must be the page's hostname or IP address");

@@ -1,7 +1,7 @@
 import { BoundedMap } from "../bounded-map.js";
 import { InputError } from "../input-error.js";
 import { onlyFields } from "../json-body.js";
-import { RECAPTCHA_SITE_KEY_FORMAT } from "./execute-request.js";
+import { KEY_FORMAT, KEY_FORMAT_TEXT } from "../key-format.js";
 import { DEFAULT_V3_SCORE } from "./recaptcha-keys.js";
 
 /** Scores set through `POST /__sandbox/recaptcha/score`, by site key, bounded. */
@@ -31,11 +31,8 @@ export function readScoreSetting(body: Record<string, unknown>): {
 } {
   onlyFields(body, ["siteKey", "score"]);
   const { siteKey, score } = body;
-  if (typeof siteKey !== "string" || !RECAPTCHA_SITE_KEY_FORMAT.test(siteKey)) {
-    throw new InputError(
-      "invalid-site-key",
-      "siteKey must be 1-128 characters of letters, digits, '-' or '_'",
-    );
+  if (typeof siteKey !== "string" || !KEY_FORMAT.test(siteKey)) {
+    throw new InputError("invalid-site-key", `siteKey must be ${KEY_FORMAT_TEXT}`);
   }
   if (score !== null && (typeof score !== "number" || !(score >= 0 && score <= 1))) {
     throw new InputError("invalid-score", "score must be a number from 0.0 to 1.0, or null");

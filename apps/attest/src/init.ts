@@ -1,10 +1,10 @@
-import { createEmptyAccount } from "./account.js";
-import { dataDirFromEnv } from "./account-store.js";
-import { AccountFileError } from "./account-validate.js";
-import { AdminKeyFileError } from "./admin-key.js";
-import { InitUsageError, initOptions } from "./init-args.js";
-import { logLine, stdoutLogWriter } from "./log-line.js";
-import { openDataDir } from "./open-data-dir.js";
+import { createEmptyAccount } from "./account/account.js";
+import { dataDirFromEnv } from "./account/account-store.js";
+import { AccountFileError } from "./account/account-validate.js";
+import { AdminKeyFileError } from "./admin/admin-key.js";
+import { InitUsageError, initOptions } from "./account/init-args.js";
+import { logLine, stdoutLogWriter } from "./observability/log-line.js";
+import { openDataDir } from "./account/open-data-dir.js";
 
 /**
  * Ensures the account and the admin key exist (`--empty`: an account without APIs or web

@@ -6,15 +6,15 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { HCAPTCHA_TEST_KEYS, HCAPTCHA_TEST_SECRET } from "@shapes/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDefaultAccount } from "../src/account.js";
+import { createDefaultAccount } from "../src/account/account.js";
 import {
   accountPath,
   dataDirFromEnv,
   loadAccount,
   loadOrCreateAccount,
   writeAccount,
-} from "../src/account-store.js";
-import { AccountFileError, parseAccount } from "../src/account-validate.js";
+} from "../src/account/account-store.js";
+import { AccountFileError, parseAccount } from "../src/account/account-validate.js";
 
 let dir: string;
 beforeEach(async () => {

@@ -3,12 +3,12 @@ import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDefaultAccount } from "../src/account.js";
-import { AccountHolder } from "../src/account-holder.js";
-import { accountPath, loadAccount } from "../src/account-store.js";
-import { AccountFileError, parseAccount } from "../src/account-validate.js";
-import { AdminKeyFileError, adminKeyPath, loadOrCreateAdminKey } from "../src/admin-key.js";
-import { removeLeftoverTemps } from "../src/atomic-file.js";
+import { createDefaultAccount } from "../src/account/account.js";
+import { AccountHolder } from "../src/account/account-holder.js";
+import { accountPath, loadAccount } from "../src/account/account-store.js";
+import { AccountFileError, parseAccount } from "../src/account/account-validate.js";
+import { AdminKeyFileError, adminKeyPath, loadOrCreateAdminKey } from "../src/admin/admin-key.js";
+import { removeLeftoverTemps } from "../src/account/atomic-file.js";
 
 let dir: string;
 beforeEach(async () => {

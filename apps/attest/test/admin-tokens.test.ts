@@ -7,7 +7,7 @@ import {
 } from "@shapes/verifier";
 import { decodeProtectedHeader, jwtDecrypt, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Account } from "../src/account.js";
+import type { Account } from "../src/account/account.js";
 import { TestClock } from "./helpers/sdk-setup.js";
 import {
   RECORDER_ANSWER,

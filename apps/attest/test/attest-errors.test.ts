@@ -1,6 +1,6 @@
 import { type ApproovErrorBody, type ErrorCode, HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { describe, expect, it } from "vitest";
-import type { Account } from "../src/account.js";
+import type { Account } from "../src/account/account.js";
 import { expectErrorAnswer } from "./helpers/error-codes.js";
 import { closedPortUrl } from "./helpers/fault-servers.js";
 import { connEnv, postAttest, testApp } from "./helpers/test-app.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bearerToken } from "../src/bearer-token.js";
+import { bearerToken } from "../src/http/bearer-token.js";
 
 describe("bearerToken", () => {
   it("reads the token of a Bearer header, the scheme in any case", () => {

@@ -1,8 +1,8 @@
 import { ConfigError } from "@shapes/node-service";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { newArc } from "../src/arc.js";
-import { clientIp } from "../src/client-ip.js";
+import { newArc } from "../src/tokens/arc.js";
+import { clientIp } from "../src/http/client-ip.js";
 import { DEFAULT_SETTINGS, settingsFromEnv } from "../src/settings.js";
 import { connEnv } from "./helpers/test-app.js";
 

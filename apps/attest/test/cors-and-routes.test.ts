@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createDefaultAccount } from "../src/account.js";
-import { createApp } from "../src/app.js";
-import type { LogLine } from "../src/log-line.js";
+import { createDefaultAccount } from "../src/account/account.js";
+import { createApp } from "../src/http/app.js";
+import type { LogLine } from "../src/observability/log-line.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
 import { testApp, WEB_ORIGIN } from "./helpers/test-app.js";
 

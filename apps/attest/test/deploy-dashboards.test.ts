@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createDefaultAccount } from "../src/account.js";
-import { createApp } from "../src/app.js";
+import { createDefaultAccount } from "../src/account/account.js";
+import { createApp } from "../src/http/app.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
 
 /** The repository's deploy/ directory (Prometheus and Grafana files of the compose profile). */

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { FingerprintSubscriptionConfig } from "../src/account.js";
+import type { FingerprintSubscriptionConfig } from "../src/account/account.js";
 import {
   LOCAL_FINGERPRINT_PUBLIC_KEY,
   newFingerprintSandboxSecret,
-} from "../src/local-demo-keys.js";
+} from "../src/account/local-demo-keys.js";
 import { expectErrorAnswer } from "./helpers/error-codes.js";
 import {
   decryptToken,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decideHcaptcha } from "../src/hcaptcha-decision.js";
-import { UpstreamCheckError } from "../src/upstream-check-error.js";
+import { decideHcaptcha } from "../src/integrations/hcaptcha/decision.js";
+import { UpstreamCheckError } from "../src/integrations/upstream-check-error.js";
 import { siteConfig as site } from "./helpers/sdk-setup.js";
 
 describe("decideHcaptcha", () => {

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { accountPath, loadAccount } from "../src/account-store.js";
-import { initOptions } from "../src/init-args.js";
+import { accountPath, loadAccount } from "../src/account/account-store.js";
+import { initOptions } from "../src/account/init-args.js";
 
 /** `init --empty` (and ATTEST_INIT_EMPTY=1): the quickstart's empty starting point. */
 

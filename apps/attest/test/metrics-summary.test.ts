@@ -1,9 +1,9 @@
 import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ActivitySummaryJson } from "../src/activity-summary.js";
-import { ActivityWindow } from "../src/activity-window.js";
-import { histogramQuantile } from "../src/histogram-quantile.js";
-import { ApiLabels, codeLabel, integrationLabel } from "../src/metric-labels.js";
+import type { ActivitySummaryJson } from "../src/observability/activity-summary.js";
+import { ActivityWindow } from "../src/observability/activity-window.js";
+import { histogramQuantile } from "../src/observability/histogram-quantile.js";
+import { ApiLabels, codeLabel, integrationLabel } from "../src/observability/metric-labels.js";
 import { PUBLISHER, SECOND_API, sdkApp, siteConfig } from "./helpers/sdk-setup.js";
 import { type RunningSandbox, startSandbox } from "./helpers/start-sandbox.js";
 import { adminCall, NOW_MS, postAttest } from "./helpers/test-app.js";

@@ -1,7 +1,7 @@
 import { HCAPTCHA_TEST_KEYS, isErrorCode } from "@shapes/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDefaultAccount } from "../src/account.js";
-import { createApp } from "../src/app.js";
+import { createDefaultAccount } from "../src/account/account.js";
+import { createApp } from "../src/http/app.js";
 import { DEFAULT_SETTINGS, settingsFromEnv } from "../src/settings.js";
 import { closedPortUrl } from "./helpers/fault-servers.js";
 import { parseSamples, sampleValue, scrape } from "./helpers/prometheus-text.js";

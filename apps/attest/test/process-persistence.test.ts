@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDefaultAccount } from "../src/account.js";
-import { accountPath, loadAccount } from "../src/account-store.js";
-import { adminKeyPath } from "../src/admin-key.js";
+import { createDefaultAccount } from "../src/account/account.js";
+import { accountPath, loadAccount } from "../src/account/account-store.js";
+import { adminKeyPath } from "../src/admin/admin-key.js";
 import { type RunningAttest, runAttestToExit, startAttest } from "./helpers/start-attest.js";
 
 /**

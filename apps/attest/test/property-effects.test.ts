@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type ApproovErrorBody, HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { decodeJwt, decodeProtectedHeader, jwtDecrypt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Account } from "../src/account.js";
+import type { Account } from "../src/account/account.js";
 import { sdkAnswer } from "./helpers/dpop-client.js";
 import { recordErrorCodes } from "./helpers/error-codes.js";
 import {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RecaptchaSiteConfig } from "../src/account.js";
+import type { RecaptchaSiteConfig } from "../src/account/account.js";
 import {
   LOCAL_RECAPTCHA_V3_SITE_KEY,
   newRecaptchaSandboxSecret,
   RECAPTCHA_V2_TEST_KEYS,
-} from "../src/local-demo-keys.js";
+} from "../src/account/local-demo-keys.js";
 import { expectErrorAnswer } from "./helpers/error-codes.js";
 import {
   decryptToken,

@@ -1,7 +1,7 @@
 import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAccount } from "../src/account-store.js";
+import { loadAccount } from "../src/account/account-store.js";
 import { sdkAnswer } from "./helpers/dpop-client.js";
 import { expectErrorAnswer } from "./helpers/error-codes.js";
 import { type RunningRedis, startRedis } from "./helpers/redis-server.js";

@@ -1,20 +1,20 @@
 import { ConfigError } from "@shapes/node-service";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDefaultAccount } from "../src/account.js";
-import { AccountHolder, UNSYNCED_SEED_GRACE_MS } from "../src/account-holder.js";
-import { createApp } from "../src/app.js";
-import type { LogLine } from "../src/log-line.js";
-import { MemorySharedStore } from "../src/memory-store.js";
-import { RateLimiter } from "../src/rate-limit.js";
-import { redisSettingsFromEnv } from "../src/redis-settings.js";
-import { RedisSharedStore } from "../src/redis-store.js";
+import { createDefaultAccount } from "../src/account/account.js";
+import { AccountHolder, UNSYNCED_SEED_GRACE_MS } from "../src/account/account-holder.js";
+import { createApp } from "../src/http/app.js";
+import type { LogLine } from "../src/observability/log-line.js";
+import { MemorySharedStore } from "../src/shared-state/memory-store.js";
+import { RateLimiter } from "../src/shared-state/rate-limit.js";
+import { redisSettingsFromEnv } from "../src/shared-state/redis-settings.js";
+import { RedisSharedStore } from "../src/shared-state/redis-store.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
 import {
   type RateLimitEntry,
   SharedAccountInvalidError,
   SharedStoreUnavailableError,
-} from "../src/shared-store.js";
+} from "../src/shared-state/shared-store.js";
 import { freePort, type RunningRedis, startRedis } from "./helpers/redis-server.js";
 import { adminCall, TEST_ADMIN_KEY } from "./helpers/test-app.js";
 

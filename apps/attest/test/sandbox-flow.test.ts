@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type ApproovTokenClaims, HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Account } from "../src/account.js";
+import type { Account } from "../src/account/account.js";
 import { siteConfig } from "./helpers/sdk-setup.js";
 import { type RunningSandbox, startSandbox } from "./helpers/start-sandbox.js";
 import { NOW_MS, postAttest, testApp } from "./helpers/test-app.js";

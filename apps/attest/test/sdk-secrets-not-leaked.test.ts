@@ -1,8 +1,8 @@
 import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createDefaultAccount } from "../src/account.js";
-import { createApp } from "../src/app.js";
+import { createDefaultAccount } from "../src/account/account.js";
+import { createApp } from "../src/http/app.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
 import { captureOutput, jsonLines } from "./helpers/capture-output.js";
 import { DpopClient, type SdkAnswer } from "./helpers/dpop-client.js";

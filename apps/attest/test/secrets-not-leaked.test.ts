@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { decodeJwt, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createDefaultAccount } from "../src/account.js";
-import { createApp } from "../src/app.js";
+import { createDefaultAccount } from "../src/account/account.js";
+import { createApp } from "../src/http/app.js";
 import {
   LOCAL_FINGERPRINT_PUBLIC_KEY,
   LOCAL_RECAPTCHA_V3_SITE_KEY,
-} from "../src/local-demo-keys.js";
+} from "../src/account/local-demo-keys.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
 import { captureOutput, jsonLines } from "./helpers/capture-output.js";
 import { accountSecrets, expectNoSecretIn } from "./helpers/leak-check.js";

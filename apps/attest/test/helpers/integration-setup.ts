@@ -4,7 +4,7 @@ import type {
   Account,
   FingerprintSubscriptionConfig,
   RecaptchaSiteConfig,
-} from "../../src/account.js";
+} from "../../src/account/account.js";
 import type { AttestSettings } from "../../src/settings.js";
 import { sdkAnswer } from "./dpop-client.js";
 import type { Flow } from "./error-codes.js";

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { Account } from "../../src/account.js";
+import type { Account } from "../../src/account/account.js";
 
 /** Every secret an account holds: its own two and each integration entry's. */
 export function accountSecrets(account: Account): string[] {

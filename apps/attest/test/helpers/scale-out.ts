@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
-import { adminKeyPath } from "../../src/admin-key.js";
+import { adminKeyPath } from "../../src/admin/admin-key.js";
 import { DpopClient } from "./dpop-client.js";
 import type { RunningRedis } from "./redis-server.js";
 import { type RunningAttest, startAttest } from "./start-attest.js";

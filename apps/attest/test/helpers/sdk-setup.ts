@@ -1,8 +1,8 @@
 import { type ApproovTokenClaims, HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { decodeJwt, errors as joseErrors, jwtVerify } from "jose";
 import { expect } from "vitest";
-import type { Account, HcaptchaSiteConfig } from "../../src/account.js";
-import type { SdkSettings } from "../../src/sdk-settings.js";
+import type { Account, HcaptchaSiteConfig } from "../../src/account/account.js";
+import type { SdkSettings } from "../../src/sdk/sdk-settings.js";
 import type { AttestSettings } from "../../src/settings.js";
 import { DpopClient } from "./dpop-client.js";
 import { NOW_MS, type TestApp, testApp } from "./test-app.js";

@@ -1,11 +1,11 @@
 import type { Hono } from "hono";
-import { type Account, createDefaultAccount } from "../../src/account.js";
-import { AccountHolder, type PersistAccount } from "../../src/account-holder.js";
-import type { AdminLogEntry } from "../../src/admin-routes.js";
-import { createApp } from "../../src/app.js";
-import type { DecisionLogEntry } from "../../src/decision-log.js";
-import type { LogLine } from "../../src/log-line.js";
-import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "../../src/sdk-settings.js";
+import { type Account, createDefaultAccount } from "../../src/account/account.js";
+import { AccountHolder, type PersistAccount } from "../../src/account/account-holder.js";
+import type { AdminLogEntry } from "../../src/admin/admin-routes.js";
+import { createApp } from "../../src/http/app.js";
+import type { DecisionLogEntry } from "../../src/observability/decision-log.js";
+import type { LogLine } from "../../src/observability/log-line.js";
+import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "../../src/sdk/sdk-settings.js";
 import { type AttestSettings, DEFAULT_SETTINGS } from "../../src/settings.js";
 
 export const WEB_ORIGIN = "http://localhost:8000";

@@ -1,0 +1,47 @@
+import { AdminError } from "./admin-error.js";
+import { isHostName } from "../account/field-checks.js";
+import { INTEGRATIONS, type IntegrationName } from "../integrations/integration-entries.js";
+
+const API_DOMAIN = /^([^:]+)(?::(\d{1,5}))?$/;
+
+/** An API domain (admin-api.md): a host name with an optional :port, lower-cased. */
+export function apiDomain(raw: string, field = "domain"): string {
+  const text = raw.toLowerCase();
+  const match = API_DOMAIN.exec(text);
+  const host = match?.[1];
+  const port = match?.[2];
+  const portOk = port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+  if (!host || !isHostName(host) || !portOk) {
+    throw new AdminError(
+      400,
+      `${field} must be a host name (letters, digits, dots, hyphens) with an optional :port`,
+      field,
+    );
+  }
+  return text;
+}
+
+/** `PUT /web/<integration>/optional` is a path of its own: no entry may be called that. */
+export const RESERVED_KEY = "optional";
+const ENTRY_KEY = /^[A-Za-z0-9._~-]{1,256}$/;
+
+/** A site key or Fingerprint public key as a path segment. */
+export function entryKey(raw: string): string {
+  if (!ENTRY_KEY.test(raw) || raw === "." || raw === "..") {
+    throw new AdminError(400, `key must be 1 to 256 letters, digits, ".", "_", "~" or "-"`, "key");
+  }
+  if (raw.toLowerCase() === RESERVED_KEY) {
+    throw new AdminError(400, `key "${RESERVED_KEY}" is reserved by the admin API`, "key");
+  }
+  return raw;
+}
+
+export function integrationName(raw: string): IntegrationName {
+  if ((INTEGRATIONS as readonly string[]).includes(raw)) return raw as IntegrationName;
+  throw new AdminError(404, "unknown integration: use hcaptcha, recaptcha or fingerprint");
+}
+
+/** The word for an integration's entries in messages. */
+export function entryNoun(integration: IntegrationName): string {
+  return integration === "fingerprint" ? "subscription" : "site";
+}

@@ -1,0 +1,47 @@
+import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
+import { visitSourcesOf } from "../integrations/decoy-result.js";
+import { pageHostOf } from "../http/page-host.js";
+import { runChecks } from "../integrations/run-checks.js";
+import { embedFor, formForApis } from "../tokens/token-embed.js";
+import { validateAttestParams } from "./validate-params.js";
+
+/**
+ * `POST /attest`: the plain-JavaScript web protection flow. Validates the
+ * parameters, runs every supplied check (hCaptcha, reCAPTCHA, Fingerprint), and answers
+ * a token (valid only if every check passed, else a decoy; both 200 text/plain) or an
+ * error body. One log line per decision.
+ */
+export function attestRoute(deps: RouteDeps) {
+  return decisionRoute("attest", deps, async ({ c, arc, params, ip }: DecisionRequest) => {
+    const { account, issuer } = deps.store.get();
+    const request = validateAttestParams(params, account);
+    const { decision, embeds } = await runChecks(
+      request.checks,
+      {
+        ip,
+        apis: request.apis,
+        pageHost: pageHostOf(c.req.raw.headers),
+        ...visitSourcesOf(c.req.raw.headers),
+      },
+      deps,
+    );
+    const nowMs = deps.now();
+    const form = formForApis(account, request.apis);
+    const approovToken = await issuer.issue(
+      {
+        issuedAt: Math.floor(nowMs / 1000),
+        lifetimeSeconds: account.tokenLifetimeSeconds,
+        ip,
+        arc,
+        embed: embedFor(embeds, form),
+        ...(request.pay !== undefined ? { pay: request.pay } : {}),
+      },
+      decision.passed,
+      form,
+    );
+    const response = c.text(approovToken, 200, NO_STORE);
+    return decision.passed
+      ? { response, outcome: "valid" }
+      : { response, outcome: "invalid", reason: decision.reason };
+  });
+}

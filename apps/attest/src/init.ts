@@ -1,10 +1,10 @@
 import { createEmptyAccount } from "./account/account.js";
 import { dataDirFromEnv } from "./account/account-store.js";
 import { AccountFileError } from "./account/account-validate.js";
-import { AdminKeyFileError } from "./admin/admin-key.js";
 import { InitUsageError, initOptions } from "./account/init-args.js";
-import { logLine, stdoutLogWriter } from "./observability/log-line.js";
 import { openDataDir } from "./account/open-data-dir.js";
+import { AdminKeyFileError } from "./admin/admin-key.js";
+import { logLine, stdoutLogWriter } from "./observability/log-line.js";
 
 /**
  * Ensures the account and the admin key exist (`--empty`: an account without APIs or web

@@ -1,15 +1,15 @@
 import { ConfigError, portFromEnv, runService } from "@shapes/node-service";
 import { dataDirFromEnv } from "./account/account-store.js";
-import { AccountSync } from "./shared-state/account-sync.js";
 import { AccountFileError } from "./account/account-validate.js";
+import { openDataDir } from "./account/open-data-dir.js";
 import { AdminKeyFileError } from "./admin/admin-key.js";
 import { createApp } from "./http/app.js";
 import { logLine, stdoutLogWriter } from "./observability/log-line.js";
-import { openDataDir } from "./account/open-data-dir.js";
-import { redisEndpoint, redisSettingsFromEnv } from "./shared-state/redis-settings.js";
-import { RedisSharedStore } from "./shared-state/redis-store.js";
 import { sdkSettingsFromEnv } from "./sdk/sdk-settings.js";
 import { settingsFromEnv } from "./settings.js";
+import { AccountSync } from "./shared-state/account-sync.js";
+import { redisEndpoint, redisSettingsFromEnv } from "./shared-state/redis-settings.js";
+import { RedisSharedStore } from "./shared-state/redis-store.js";
 
 /** How long start-up waits for Redis before serving from the account file (degraded). */
 const REDIS_STARTUP_WAIT_MS = 3000;

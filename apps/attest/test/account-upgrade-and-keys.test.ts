@@ -7,8 +7,8 @@ import { createDefaultAccount } from "../src/account/account.js";
 import { AccountHolder } from "../src/account/account-holder.js";
 import { accountPath, loadAccount } from "../src/account/account-store.js";
 import { AccountFileError, parseAccount } from "../src/account/account-validate.js";
-import { AdminKeyFileError, adminKeyPath, loadOrCreateAdminKey } from "../src/admin/admin-key.js";
 import { removeLeftoverTemps } from "../src/account/atomic-file.js";
+import { AdminKeyFileError, adminKeyPath, loadOrCreateAdminKey } from "../src/admin/admin-key.js";
 
 let dir: string;
 beforeEach(async () => {

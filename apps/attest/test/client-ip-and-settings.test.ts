@@ -1,9 +1,9 @@
 import { ConfigError } from "@shapes/node-service";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { newArc } from "../src/tokens/arc.js";
 import { clientIp } from "../src/http/client-ip.js";
 import { DEFAULT_SETTINGS, settingsFromEnv } from "../src/settings.js";
+import { newArc } from "../src/tokens/arc.js";
 import { connEnv } from "./helpers/test-app.js";
 
 function ipApp(trustProxy: boolean) {

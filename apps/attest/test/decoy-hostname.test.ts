@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type DecoyHostInputs, decoyHostname } from "../src/integrations/decoy-hostname.js";
 import { hostOfPageUrl, isPageHost, pageHostOf, registrableRoot } from "../src/http/page-host.js";
+import { type DecoyHostInputs, decoyHostname } from "../src/integrations/decoy-hostname.js";
 
 describe("registrableRoot: the hostname hCaptcha reports for a page host", () => {
   it.each([

@@ -5,11 +5,11 @@ import { createDefaultAccount } from "../src/account/account.js";
 import { AccountHolder, UNSYNCED_SEED_GRACE_MS } from "../src/account/account-holder.js";
 import { createApp } from "../src/http/app.js";
 import type { LogLine } from "../src/observability/log-line.js";
+import { DEFAULT_SETTINGS } from "../src/settings.js";
 import { MemorySharedStore } from "../src/shared-state/memory-store.js";
 import { RateLimiter } from "../src/shared-state/rate-limit.js";
 import { redisSettingsFromEnv } from "../src/shared-state/redis-settings.js";
 import { RedisSharedStore } from "../src/shared-state/redis-store.js";
-import { DEFAULT_SETTINGS } from "../src/settings.js";
 import {
   type RateLimitEntry,
   SharedAccountInvalidError,

@@ -1,11 +1,11 @@
 import { createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { ConfigError } from "@shapes/node-service";
 import { describe, expect, it } from "vitest";
-import { deriveKey } from "../src/tokens/derive-key.js";
 import { DpopNonces } from "../src/sdk/dpop-nonce.js";
-import { RefreshTokenError, RefreshTokens } from "../src/tokens/refresh-token.js";
 import { DEFAULT_SDK_SETTINGS, sdkSettingsFromEnv } from "../src/sdk/sdk-settings.js";
 import { sessionTimes, tokenLifetimeSeconds } from "../src/sdk/session-expiry.js";
+import { deriveKey } from "../src/tokens/derive-key.js";
+import { RefreshTokenError, RefreshTokens } from "../src/tokens/refresh-token.js";
 
 const SECRET = randomBytes(32).toString("base64");
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0, 250);

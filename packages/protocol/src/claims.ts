@@ -1,17 +1,3 @@
-/** The integrations whose results a web token can carry, and their embed key prefixes. */
-export const EMBED_PREFIXES = {
-  hcaptcha: "hcap:",
-  recaptcha: "recap:",
-  fingerprint: "fp:",
-} as const;
-
-export type Integration = keyof typeof EMBED_PREFIXES;
-
-/** `embed` key for an integration's result, e.g. `hcap:<site key>`. */
-export function embedKey(integration: Integration, key: string): string {
-  return `${EMBED_PREFIXES[integration]}${key}`;
-}
-
 /** Proof-of-possession confirmation (RFC 7800 / RFC 9449): the session key's RFC 7638 thumbprint. */
 export interface ConfirmationClaim {
   jkt: string;

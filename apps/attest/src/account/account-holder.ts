@@ -1,11 +1,11 @@
-import type { Account } from "./account.js";
-import { AccountFileError, parseAccount, readAccountJson } from "./account-validate.js";
-import { type LiveAccount, liveAccount } from "./live-account.js";
 import {
   type SharedAccountDocument,
   SharedAccountInvalidError,
   SharedStoreUnavailableError,
 } from "../shared-state/shared-store.js";
+import type { Account } from "./account.js";
+import { AccountFileError, parseAccount, readAccountJson } from "./account-validate.js";
+import { type LiveAccount, liveAccount } from "./live-account.js";
 
 /** The new account version could not be saved: nothing changed, on disk or in memory. */
 export class AccountSaveError extends Error {

@@ -1,4 +1,10 @@
 import {
+  ENTRIES_KEY,
+  ENTRY_PARSERS,
+  type IntegrationName,
+  MAX_REFRESH_LIFETIME,
+} from "../integrations/integration-entries.js";
+import {
   ACCOUNT_SECRET_BYTES,
   type Account,
   type ApiConfig,
@@ -6,12 +12,6 @@ import {
   newEncryptionSecret,
 } from "./account.js";
 import { bool, FieldError, fail, int, type Json, object, onlyKnown } from "./field-checks.js";
-import {
-  ENTRIES_KEY,
-  ENTRY_PARSERS,
-  type IntegrationName,
-  MAX_REFRESH_LIFETIME,
-} from "../integrations/integration-entries.js";
 
 /** The account file is unreadable, not JSON, or has a bad field (the message names it). */
 export class AccountFileError extends Error {

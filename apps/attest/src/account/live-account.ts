@@ -4,10 +4,10 @@ import {
   decodeApproovEncryptionSecret,
   decodeApproovSecret,
 } from "@shapes/verifier";
-import type { Account } from "./account.js";
 import { deriveKey } from "../tokens/derive-key.js";
 import { TokenIssuer } from "../tokens/issue-token.js";
 import { RefreshTokens } from "../tokens/refresh-token.js";
+import type { Account } from "./account.js";
 
 /**
  * One version of the account with its key material imported: what a request reads, once,

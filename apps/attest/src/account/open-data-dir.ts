@@ -1,7 +1,7 @@
+import { loadOrCreateAdminKey } from "../admin/admin-key.js";
 import type { Account } from "./account.js";
 import { AccountHolder, type AccountHolderOptions } from "./account-holder.js";
 import { loadOrCreateAccount, writeAccount } from "./account-store.js";
-import { loadOrCreateAdminKey } from "../admin/admin-key.js";
 import { removeLeftoverTemps } from "./atomic-file.js";
 
 export interface OpenedDataDir {

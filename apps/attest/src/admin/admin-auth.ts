@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import { AdminError, adminErrorResponse } from "./admin-error.js";
 import { bearerToken } from "../http/bearer-token.js";
 import { constantTimeEqual } from "../http/constant-time.js";
+import { AdminError, adminErrorResponse } from "./admin-error.js";
 
 /**
  * `Authorization: Bearer <admin key>`, compared in constant time. Without a configured

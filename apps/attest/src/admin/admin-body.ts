@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import { AdminError } from "./admin-error.js";
-import { AttestError } from "../http/attest-error.js";
 import type { Json } from "../account/field-checks.js";
+import { AttestError } from "../http/attest-error.js";
 import { readBody } from "../http/read-body.js";
+import { AdminError } from "./admin-error.js";
 
 /** admin-api.md: the body limit of every admin request. */
 export const ADMIN_MAX_BODY_BYTES = 16 * 1024;

@@ -1,6 +1,6 @@
-import { AdminError } from "./admin-error.js";
 import { isHostName } from "../account/field-checks.js";
 import { INTEGRATIONS, type IntegrationName } from "../integrations/integration-entries.js";
+import { AdminError } from "./admin-error.js";
 
 const API_DOMAIN = /^([^:]+)(?::(\d{1,5}))?$/;
 

@@ -1,24 +1,28 @@
 import { type Context, Hono } from "hono";
 import type { Account } from "../account/account.js";
-import { type AccountHolder, AccountSaveError, AccountUnavailableError } from "../account/account-holder.js";
+import {
+  type AccountHolder,
+  AccountSaveError,
+  AccountUnavailableError,
+} from "../account/account-holder.js";
 import { MAX_TOKEN_LIFETIME } from "../account/account-validate.js";
-import type { ActivitySummaryJson } from "../observability/activity-summary.js";
-import { adminAuth } from "./admin-auth.js";
-import { readAdminJson } from "./admin-body.js";
-import { AdminError, adminErrorResponse, validated } from "./admin-error.js";
-import { apiDomain, entryKey, entryNoun, integrationName, RESERVED_KEY } from "./admin-input.js";
-import { checkToken, exampleToken } from "./admin-tokens.js";
-import { accountView, entryView } from "./admin-view.js";
 import { bool, int, type Json, onlyKnown } from "../account/field-checks.js";
+import { requestIdOf } from "../http/request-id.js";
 import {
   ENTRIES_KEY,
   ENTRY_PARSERS,
   type IntegrationName,
   MAX_REFRESH_LIFETIME,
 } from "../integrations/integration-entries.js";
+import type { ActivitySummaryJson } from "../observability/activity-summary.js";
 import { type LogWriter, logLine, stdoutLogWriter } from "../observability/log-line.js";
-import { requestIdOf } from "../http/request-id.js";
 import { SharedAccountInvalidError } from "../shared-state/shared-store.js";
+import { adminAuth } from "./admin-auth.js";
+import { readAdminJson } from "./admin-body.js";
+import { AdminError, adminErrorResponse, validated } from "./admin-error.js";
+import { apiDomain, entryKey, entryNoun, integrationName, RESERVED_KEY } from "./admin-input.js";
+import { checkToken, exampleToken } from "./admin-tokens.js";
+import { accountView, entryView } from "./admin-view.js";
 
 /** Bounds the account file (and what every request reads): 409 beyond these. */
 export const MAX_APIS = 100;

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { ApproovTokenError, type ApproovTokenErrorCode } from "@shapes/verifier";
-import { AdminError, validated } from "./admin-error.js";
-import { apiDomain } from "./admin-input.js";
-import { newArc } from "../tokens/arc.js";
 import { type Json, onlyKnown } from "../account/field-checks.js";
 import type { LiveAccount } from "../account/live-account.js";
+import { newArc } from "../tokens/arc.js";
 import { formForApi } from "../tokens/token-embed.js";
+import { AdminError, validated } from "./admin-error.js";
+import { apiDomain } from "./admin-input.js";
 
 /** Why a token is not valid, in the words of admin-api.md (`signature`, `expired`, `malformed`). */
 const REASONS: Record<ApproovTokenErrorCode, string> = {

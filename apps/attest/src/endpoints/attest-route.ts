@@ -1,8 +1,8 @@
-import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
-import { visitSourcesOf } from "../integrations/decoy-result.js";
 import { pageHostOf } from "../http/page-host.js";
+import { visitSourcesOf } from "../integrations/decoy-result.js";
 import { runChecks } from "../integrations/run-checks.js";
 import { embedFor, formForApis } from "../tokens/token-embed.js";
+import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
 import { validateAttestParams } from "./validate-params.js";
 
 /**

@@ -2,19 +2,19 @@ import { performance } from "node:perf_hooks";
 import { ATTEST_PARAMS, HEADERS, type Integration, type ServiceEndpoint } from "@shapes/protocol";
 import type { Context } from "hono";
 import type { AccountHolder } from "../account/account-holder.js";
-import { newArc } from "../tokens/arc.js";
 import { AttestError } from "../http/attest-error.js";
 import { clientIp } from "../http/client-ip.js";
-import type { DecisionLog, DecisionLogEntry } from "../observability/decision-log.js";
 import { clip } from "../http/list-for-detail.js";
-import { integrationLabel, integrationsOfParams } from "../observability/metric-labels.js";
-import type { DecisionRecord, UpstreamObserver } from "../observability/metrics.js";
 import { type Param, parseParams } from "../http/parse-params.js";
-import type { RateLimitStore } from "../shared-state/rate-limit.js";
 import { readBody } from "../http/read-body.js";
 import { requestIdOf } from "../http/request-id.js";
-import type { AttestSettings } from "../settings.js";
 import { UpstreamCheckError, UpstreamCheckErrors } from "../integrations/upstream-check-error.js";
+import type { DecisionLog, DecisionLogEntry } from "../observability/decision-log.js";
+import { integrationLabel, integrationsOfParams } from "../observability/metric-labels.js";
+import type { DecisionRecord, UpstreamObserver } from "../observability/metrics.js";
+import type { AttestSettings } from "../settings.js";
+import type { RateLimitStore } from "../shared-state/rate-limit.js";
+import { newArc } from "../tokens/arc.js";
 
 export interface RouteDeps {
   /** The current account: read once per request (admin changes apply to the next one). */

@@ -1,11 +1,11 @@
 import { ErrorCollector } from "../http/attest-error.js";
-import { type DecisionRequest, decisionRoute, NO_STORE } from "./decision-route.js";
 import { integrationsOfEmbedKeys } from "../observability/metric-labels.js";
-import { type RefreshClaims, RefreshTokenError } from "../tokens/refresh-token.js";
-import type { SdkRouteDeps } from "./sdk-token-route.js";
 import { tokenLifetimeSeconds } from "../sdk/session-expiry.js";
 import { checkSessionProof } from "../sdk/session-proof.js";
+import { type RefreshClaims, RefreshTokenError } from "../tokens/refresh-token.js";
 import { issueSessionTokens } from "../tokens/session-tokens.js";
+import { type DecisionRequest, decisionRoute, NO_STORE } from "./decision-route.js";
+import type { SdkRouteDeps } from "./sdk-token-route.js";
 import { validateRefreshParams } from "./validate-params.js";
 
 /**

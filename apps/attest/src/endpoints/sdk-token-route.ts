@@ -1,11 +1,11 @@
 import { ErrorCollector } from "../http/attest-error.js";
-import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
-import { visitSourcesOf } from "../integrations/decoy-result.js";
 import { pageHostOf } from "../http/page-host.js";
+import { visitSourcesOf } from "../integrations/decoy-result.js";
 import { runChecks } from "../integrations/run-checks.js";
 import { sessionTimes, tokenLifetimeSeconds } from "../sdk/session-expiry.js";
 import { checkSessionProof, type SessionProof } from "../sdk/session-proof.js";
 import { issueSessionTokens, newSessionId } from "../tokens/session-tokens.js";
+import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
 import { validateCheckParams } from "./validate-params.js";
 
 export interface SdkRouteDeps extends RouteDeps {

@@ -3,24 +3,24 @@ import { HEADERS } from "@shapes/protocol";
 import type { ReplayStore } from "@shapes/verifier";
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import { accessLog } from "./access-log.js";
 import type { Account } from "../account/account.js";
 import { AccountHolder } from "../account/account-holder.js";
 import { type AdminLog, adminLogTo, adminRoutes } from "../admin/admin-routes.js";
 import { attestRoute } from "../endpoints/attest-route.js";
+import { sdkRefreshRoute } from "../endpoints/sdk-refresh-route.js";
+import { type SdkRouteDeps, sdkTokenRoute } from "../endpoints/sdk-token-route.js";
 import { type DecisionLog, decisionLogTo } from "../observability/decision-log.js";
-import { DpopNonces } from "../sdk/dpop-nonce.js";
 import { type LogWriter, logLine, stdoutLogWriter } from "../observability/log-line.js";
-import { MemorySharedStore } from "../shared-state/memory-store.js";
 import { AttestMetrics } from "../observability/metrics.js";
 import { metricsRoutes } from "../observability/metrics-route.js";
-import { requestId, requestIdOf } from "./request-id.js";
-import { sdkRefreshRoute } from "../endpoints/sdk-refresh-route.js";
+import { DpopNonces } from "../sdk/dpop-nonce.js";
 import { DEFAULT_SDK_SETTINGS, type SdkSettings } from "../sdk/sdk-settings.js";
-import { type SdkRouteDeps, sdkTokenRoute } from "../endpoints/sdk-token-route.js";
 import { createSessionProof } from "../sdk/session-proof.js";
 import type { AttestSettings } from "../settings.js";
+import { MemorySharedStore } from "../shared-state/memory-store.js";
 import type { SharedStore } from "../shared-state/shared-store.js";
+import { accessLog } from "./access-log.js";
+import { requestId, requestIdOf } from "./request-id.js";
 
 export interface AppConfig {
   /**

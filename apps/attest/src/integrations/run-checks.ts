@@ -1,18 +1,22 @@
 import { performance } from "node:perf_hooks";
 import { embedKey, type Integration } from "@shapes/protocol";
+import type { WebProtectionChecks } from "../endpoints/validate-web-protection.js";
+import type { UpstreamObserver } from "../observability/metrics.js";
+import type { CheckedResult } from "../sdk/session-expiry.js";
+import type { AttestSettings } from "../settings.js";
+import {
+  enforceRateLimits,
+  type RateLimitedKey,
+  type RateLimitStore,
+} from "../shared-state/rate-limit.js";
+import type { Embeds } from "../tokens/token-embed.js";
 import type { CheckDecision, CheckOutcome } from "./check-outcome.js";
 import type { DecoyHostSources } from "./decoy-hostname.js";
 import type { VisitSources } from "./decoy-result.js";
 import { runFingerprintCheck } from "./fingerprint/check.js";
 import { runHcaptchaCheck } from "./hcaptcha/check.js";
-import type { UpstreamObserver } from "../observability/metrics.js";
-import { enforceRateLimits, type RateLimitedKey, type RateLimitStore } from "../shared-state/rate-limit.js";
 import { runRecaptchaCheck } from "./recaptcha/check.js";
-import type { CheckedResult } from "../sdk/session-expiry.js";
-import type { AttestSettings } from "../settings.js";
-import type { Embeds } from "../tokens/token-embed.js";
 import { UpstreamCheckError, UpstreamCheckErrors } from "./upstream-check-error.js";
-import type { WebProtectionChecks } from "../endpoints/validate-web-protection.js";
 
 export interface RunChecksDeps {
   settings: AttestSettings;

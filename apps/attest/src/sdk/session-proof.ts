@@ -7,10 +7,10 @@ import {
 } from "@shapes/verifier";
 import type { Context } from "hono";
 import { AttestError, type ErrorCollector } from "../http/attest-error.js";
-import type { DpopNonces, NonceProblem } from "./dpop-nonce.js";
 import { STORE_RETRY_AFTER_SECONDS } from "../shared-state/rate-limit.js";
-import type { SdkSettings } from "./sdk-settings.js";
 import { SharedStoreUnavailableError } from "../shared-state/shared-store.js";
+import type { DpopNonces, NonceProblem } from "./dpop-nonce.js";
+import type { SdkSettings } from "./sdk-settings.js";
 
 /** What the session proof check is built from, once per app. */
 export interface SessionProofDeps {

@@ -1,11 +1,11 @@
 import { embedKey } from "@shapes/protocol";
+import type { FingerprintCheck } from "../../endpoints/validate-web-protection.js";
+import type { AttestSettings } from "../../settings.js";
+import { fullResult } from "../../tokens/token-embed.js";
 import type { CheckOutcome } from "../check-outcome.js";
 import { type DecoyVisit, decoyFingerprintEvent } from "../decoy-result.js";
 import { botProbability, decideFingerprint } from "./decision.js";
 import { type FingerprintEvent, fetchFingerprintEvent } from "./events.js";
-import type { AttestSettings } from "../../settings.js";
-import { fullResult } from "../../tokens/token-embed.js";
-import type { FingerprintCheck } from "../../endpoints/validate-web-protection.js";
 
 /** The identification fields of the seed's full embedded result, in its order. */
 const VISIT_FIELDS = ["incognito", "ip", "ipLocation", "time", "timestamp", "url", "tag"];

@@ -1,9 +1,9 @@
+import type { HcaptchaCheck } from "../../endpoints/validate-web-protection.js";
+import type { AttestSettings } from "../../settings.js";
 import type { CheckOutcome } from "../check-outcome.js";
 import { type DecoyHostSources, decoyHostname } from "../decoy-hostname.js";
-import { decideHcaptcha } from "./decision.js";
-import type { AttestSettings } from "../../settings.js";
 import { runSiteverifyCheck, type SiteverifyCheck } from "../siteverify/siteverify-check.js";
-import type { HcaptchaCheck } from "../../endpoints/validate-web-protection.js";
+import { decideHcaptcha } from "./decision.js";
 
 /**
  * Asks siteverify about the user's token and applies the site's rules (and, on /token,

@@ -1,9 +1,9 @@
+import type { RecaptchaCheck } from "../../endpoints/validate-web-protection.js";
+import type { AttestSettings } from "../../settings.js";
 import type { CheckOutcome } from "../check-outcome.js";
 import { type DecoyHostSources, decoyHostname } from "../decoy-hostname.js";
-import { decideRecaptcha } from "./decision.js";
-import type { AttestSettings } from "../../settings.js";
 import { runSiteverifyCheck, type SiteverifyCheck } from "../siteverify/siteverify-check.js";
-import type { RecaptchaCheck } from "../../endpoints/validate-web-protection.js";
+import { decideRecaptcha } from "./decision.js";
 
 /**
  * Asks reCAPTCHA's siteverify about the user's token (with `remoteip` when the site has

@@ -1,11 +1,11 @@
 import { embedKey, type Integration } from "@shapes/protocol";
 import type { HcaptchaSiteConfig } from "../../account/account.js";
-import type { CheckDecision, CheckOutcome } from "../check-outcome.js";
 import { UNKNOWN_IP } from "../../http/client-ip.js";
-import { decoySiteverifyAnswer } from "../decoy-result.js";
-import { type SiteverifyResult, siteverify } from "./siteverify.js";
 import { fullResult } from "../../tokens/token-embed.js";
+import type { CheckDecision, CheckOutcome } from "../check-outcome.js";
+import { decoySiteverifyAnswer } from "../decoy-result.js";
 import type { UpstreamCheckCode } from "../upstream-check-error.js";
+import { type SiteverifyResult, siteverify } from "./siteverify.js";
 
 /** One siteverify-based check (hCaptcha's or reCAPTCHA's): what differs between the two. */
 export interface SiteverifyCheck {

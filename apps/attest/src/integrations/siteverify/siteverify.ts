@@ -1,5 +1,5 @@
-import type { CheckDecision } from "../check-outcome.js";
 import { listForDetail } from "../../http/list-for-detail.js";
+import type { CheckDecision } from "../check-outcome.js";
 import { type UpstreamCheckCode, UpstreamCheckError } from "../upstream-check-error.js";
 import { answerJson, upstreamRequest } from "../upstream-request.js";
 

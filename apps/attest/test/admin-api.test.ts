@@ -1,11 +1,12 @@
-import { HCAPTCHA_TEST_KEYS, HCAPTCHA_TEST_SECRET } from "@shapes/protocol";
-import { describe, expect, it } from "vitest";
-import type { Account } from "../src/account/account.js";
 import {
+  HCAPTCHA_TEST_KEYS,
+  HCAPTCHA_TEST_SECRET,
   LOCAL_FINGERPRINT_PUBLIC_KEY,
   LOCAL_RECAPTCHA_V3_SITE_KEY,
   RECAPTCHA_V2_TEST_KEYS,
-} from "../src/account/local-demo-keys.js";
+} from "@shapes/protocol";
+import { describe, expect, it } from "vitest";
+import type { Account } from "../src/account/account.js";
 import { ADMIN_MAX_BODY_BYTES } from "../src/admin/admin-body.js";
 import { MAX_APIS } from "../src/admin/admin-routes.js";
 import { adminCall, adminOk, connEnv, TEST_ADMIN_KEY, testApp } from "./helpers/test-app.js";

@@ -1,10 +1,8 @@
 import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Account } from "../src/account/account.js";
-import {
-  newFingerprintSandboxSecret,
-  newRecaptchaSandboxSecret,
-} from "../src/account/local-demo-keys.js";
+import { newFingerprintSandboxSecret } from "../src/integrations/fingerprint/demo-secret.js";
+import { newRecaptchaSandboxSecret } from "../src/integrations/recaptcha/demo-secret.js";
 import { sdkAnswer } from "./helpers/dpop-client.js";
 import { expectErrorAnswer } from "./helpers/error-codes.js";
 import {

@@ -2,10 +2,8 @@ import { randomBytes } from "node:crypto";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Account } from "../src/account/account.js";
-import {
-  newFingerprintSandboxSecret,
-  newRecaptchaSandboxSecret,
-} from "../src/account/local-demo-keys.js";
+import { newFingerprintSandboxSecret } from "../src/integrations/fingerprint/demo-secret.js";
+import { newRecaptchaSandboxSecret } from "../src/integrations/recaptcha/demo-secret.js";
 import type { Flow } from "./helpers/error-codes.js";
 import {
   embedOf,

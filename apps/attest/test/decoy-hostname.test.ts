@@ -107,9 +107,9 @@ describe("pageHostOf: Origin, else Referer", () => {
 
 describe("decoyHostname: the order of the sources", () => {
   const all: DecoyHostInputs = {
-    service: "hcaptcha",
+    hostForm: "registrable-root",
     answer: "answer.example",
-    hcaptchaHost: "sdk.example",
+    reportedHost: "sdk.example",
     pageHost: "www.page.example",
     domains: ["domain.example", "second.example"],
     apis: ["api.shapes.example:8443", "localhost"],
@@ -119,14 +119,20 @@ describe("decoyHostname: the order of the sources", () => {
     expect(decoyHostname(all)).toBe("answer.example");
     expect(decoyHostname({ ...all, answer: undefined })).toBe("sdk.example");
     expect(decoyHostname({ ...all, answer: "" })).toBe("sdk.example");
-    const noSdk = { ...all, answer: undefined, hcaptchaHost: undefined };
+    const noSdk = { ...all, answer: undefined, reportedHost: undefined };
     expect(decoyHostname(noSdk)).toBe("page.example");
     expect(decoyHostname({ ...noSdk, pageHost: undefined })).toBe("domain.example");
     expect(decoyHostname({ ...noSdk, pageHost: undefined, domains: [] })).toBe("shapes.example");
   });
 
   it("reCAPTCHA: the full hosts, and never hcaptcha-host", () => {
-    const recaptcha = { ...all, service: "recaptcha" as const, answer: undefined };
+    // reCAPTCHA has no host parameter of its own: its check never reports one.
+    const recaptcha = {
+      ...all,
+      hostForm: "full" as const,
+      answer: undefined,
+      reportedHost: undefined,
+    };
     expect(decoyHostname(recaptcha)).toBe("www.page.example");
     expect(decoyHostname({ ...recaptcha, pageHost: undefined })).toBe("domain.example");
     expect(decoyHostname({ ...recaptcha, pageHost: undefined, domains: [] })).toBe(
@@ -135,7 +141,7 @@ describe("decoyHostname: the order of the sources", () => {
   });
 
   it("keeps localhost and IP addresses as they are", () => {
-    const bare = { ...all, answer: undefined, hcaptchaHost: undefined, domains: [] };
+    const bare = { ...all, answer: undefined, reportedHost: undefined, domains: [] };
     expect(decoyHostname({ ...bare, pageHost: "127.0.0.1" })).toBe("127.0.0.1");
     expect(decoyHostname({ ...bare, pageHost: "[2001:db8::1]" })).toBe("[2001:db8::1]");
     expect(decoyHostname({ ...bare, pageHost: undefined, apis: ["localhost:8002"] })).toBe(
@@ -144,6 +150,6 @@ describe("decoyHostname: the order of the sources", () => {
   });
 
   it("is never empty", () => {
-    expect(decoyHostname({ service: "recaptcha", answer: "", domains: [], apis: [] })).not.toBe("");
+    expect(decoyHostname({ hostForm: "full", answer: "", domains: [], apis: [] })).not.toBe("");
   });
 });

@@ -1,10 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { LOCAL_FINGERPRINT_PUBLIC_KEY } from "@shapes/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { FingerprintSubscriptionConfig } from "../src/account/account.js";
-import {
-  LOCAL_FINGERPRINT_PUBLIC_KEY,
-  newFingerprintSandboxSecret,
-} from "../src/account/local-demo-keys.js";
+import { newFingerprintSandboxSecret } from "../src/integrations/fingerprint/demo-secret.js";
+import type { FingerprintSubscriptionConfig } from "../src/integrations/fingerprint/subscription.js";
 import { expectErrorAnswer } from "./helpers/error-codes.js";
 import {
   decryptToken,

@@ -1,10 +1,7 @@
 import type { ErrorCode } from "@shapes/protocol";
+import { LOCAL_FINGERPRINT_PUBLIC_KEY, RECAPTCHA_V2_TEST_KEYS } from "@shapes/protocol";
 import { describe, expect, it } from "vitest";
 import type { Account } from "../src/account/account.js";
-import {
-  LOCAL_FINGERPRINT_PUBLIC_KEY,
-  RECAPTCHA_V2_TEST_KEYS,
-} from "../src/account/local-demo-keys.js";
 import { expectErrorAnswer, type Flow } from "./helpers/error-codes.js";
 import { PUBLISHER, sdkApp } from "./helpers/sdk-setup.js";
 import { postAttest } from "./helpers/test-app.js";

@@ -1,10 +1,7 @@
+import { LOCAL_RECAPTCHA_V3_SITE_KEY, RECAPTCHA_V2_TEST_KEYS } from "@shapes/protocol";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RecaptchaSiteConfig } from "../src/account/account.js";
-import {
-  LOCAL_RECAPTCHA_V3_SITE_KEY,
-  newRecaptchaSandboxSecret,
-  RECAPTCHA_V2_TEST_KEYS,
-} from "../src/account/local-demo-keys.js";
+import { newRecaptchaSandboxSecret } from "../src/integrations/recaptcha/demo-secret.js";
+import type { RecaptchaSiteConfig } from "../src/integrations/recaptcha/site.js";
 import { expectErrorAnswer } from "./helpers/error-codes.js";
 import {
   decryptToken,

@@ -1,9 +1,6 @@
 import type { ErrorCode } from "@shapes/protocol";
+import { LOCAL_FINGERPRINT_PUBLIC_KEY, RECAPTCHA_V2_TEST_KEYS } from "@shapes/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  LOCAL_FINGERPRINT_PUBLIC_KEY,
-  RECAPTCHA_V2_TEST_KEYS,
-} from "../src/account/local-demo-keys.js";
 import { expectErrorAnswer } from "./helpers/error-codes.js";
 import { integrationApp, type Params, send } from "./helpers/integration-setup.js";
 import { PUBLISHER } from "./helpers/sdk-setup.js";

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { ApproovErrorBody } from "@shapes/protocol";
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { HcaptchaSiteConfig } from "../src/account/account.js";
+import type { CaptchaSiteConfig as HcaptchaSiteConfig } from "../src/integrations/siteverify/captcha-site.js";
 import { sdkAnswer } from "./helpers/dpop-client.js";
 import { expectErrorAnswer, recordErrorCodes } from "./helpers/error-codes.js";
 import {

@@ -1,11 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { LOCAL_FINGERPRINT_PUBLIC_KEY, LOCAL_RECAPTCHA_V3_SITE_KEY } from "@shapes/protocol";
 import { decodeJwt, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDefaultAccount } from "../src/account/account.js";
-import {
-  LOCAL_FINGERPRINT_PUBLIC_KEY,
-  LOCAL_RECAPTCHA_V3_SITE_KEY,
-} from "../src/account/local-demo-keys.js";
 import { createApp } from "../src/http/app.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
 import { captureOutput, jsonLines } from "./helpers/capture-output.js";

@@ -1,5 +1,5 @@
 export * from "./claims.js";
 export * from "./error-codes.js";
-export * from "./hcaptcha-test-keys.js";
 export * from "./integrations.js";
 export * from "./params.js";
+export * from "./test-keys.js";

@@ -6,6 +6,7 @@ import type { Session } from "./session.js";
 import {
   checkOptions,
   hasNewResult,
+  RESULT_OPTIONS_TEXT,
   type ResultParams,
   resultParams,
   sameResults,
@@ -53,7 +54,7 @@ export async function fetchToken(
   if (cached !== undefined) return cached;
   if (session.refreshToken === undefined) {
     throw sessionOver(
-      "the first fetchToken of a session needs a web protection result (hcaptchaToken, recaptchaToken or fingerprintIDResult)",
+      `the first fetchToken of a session needs a web protection result (${RESULT_OPTIONS_TEXT})`,
     );
   }
   return session.cache.share(cacheKey, () => refresh(session, api, payload));

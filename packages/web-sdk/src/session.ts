@@ -1,25 +1,25 @@
+import { INTEGRATIONS } from "@shapes/protocol";
 import { textToBase64url } from "./base64url.js";
 import { ApproovError } from "./errors.js";
+import { listText } from "./list-text.js";
 import { TokenCache } from "./token-cache.js";
 
+/** Each integration's `initializeSession` setting: its site key (or public API key). */
+type KeySetting = (typeof INTEGRATIONS)[number]["sdk"]["keySetting"];
+type IntegrationKeys = { [Setting in KeySetting]?: string };
+
 /** What `initializeSession` takes (the seed's names). */
-export interface ApproovConfig {
+export type ApproovConfig = {
   /** A bare host (`web-1.approovr.io`, meaning https) or an origin (`http://localhost:8001`). */
   approovHost?: string;
   approovSiteKey?: string;
-  fingerprintPublicAPIKey?: string;
-  hcaptchaSiteKey?: string;
-  recaptchaSiteKey?: string;
-}
+} & IntegrationKeys;
 
 /** A validated configuration: the service origin instead of the host. */
-export interface SessionConfig {
+export type SessionConfig = {
   origin: string;
   approovSiteKey: string;
-  fingerprintPublicAPIKey?: string;
-  hcaptchaSiteKey?: string;
-  recaptchaSiteKey?: string;
-}
+} & IntegrationKeys;
 
 /** The public half of the session key, as it goes in every proof's `jwk` header. */
 export interface PublicJwk {
@@ -40,13 +40,8 @@ export interface SessionKey {
   sign(data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
 }
 
-const CONFIG_FIELDS = [
-  "approovHost",
-  "approovSiteKey",
-  "fingerprintPublicAPIKey",
-  "hcaptchaSiteKey",
-  "recaptchaSiteKey",
-] as const;
+const KEY_SETTINGS: readonly KeySetting[] = INTEGRATIONS.map((d) => d.sdk.keySetting);
+const CONFIG_FIELDS: readonly string[] = ["approovHost", "approovSiteKey", ...KEY_SETTINGS];
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -61,7 +56,7 @@ export function resolveConfig(input: unknown, previous: SessionConfig | undefine
   }
   const given = input as Record<string, unknown>;
   for (const name of Object.keys(given)) {
-    if (!(CONFIG_FIELDS as readonly string[]).includes(name)) {
+    if (!CONFIG_FIELDS.includes(name)) {
       throw new ApproovError(`initializeSession: unknown option "${name.slice(0, 64)}"`);
     }
   }
@@ -80,17 +75,15 @@ export function resolveConfig(input: unknown, previous: SessionConfig | undefine
   if (!config.approovSiteKey) {
     throw new ApproovError("initializeSession: approovSiteKey is required");
   }
-  if (!config.fingerprintPublicAPIKey && !config.hcaptchaSiteKey && !config.recaptchaSiteKey) {
-    throw new ApproovError(
-      "initializeSession: one of fingerprintPublicAPIKey, hcaptchaSiteKey or recaptchaSiteKey is required",
-    );
+  if (!KEY_SETTINGS.some((setting) => config[setting])) {
+    throw new ApproovError(`initializeSession: one of ${listText(KEY_SETTINGS)} is required`);
   }
+  const keys: IntegrationKeys = {};
+  for (const setting of KEY_SETTINGS) keys[setting] = config[setting];
   return {
     origin: serviceOrigin(config.approovHost),
     approovSiteKey: config.approovSiteKey,
-    fingerprintPublicAPIKey: config.fingerprintPublicAPIKey,
-    hcaptchaSiteKey: config.hcaptchaSiteKey,
-    recaptchaSiteKey: config.recaptchaSiteKey,
+    ...keys,
   };
 }
 

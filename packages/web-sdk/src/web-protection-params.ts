@@ -1,5 +1,6 @@
-import { ATTEST_PARAMS as P } from "@shapes/protocol";
+import { INTEGRATIONS, type IntegrationDescriptor } from "@shapes/protocol";
 import { ApproovError } from "./errors.js";
+import { listText } from "./list-text.js";
 import type { SessionConfig } from "./session.js";
 
 /** hCaptcha's result: the token string, or `hcaptcha.execute({async: true})`'s object. */
@@ -10,18 +11,24 @@ export type FingerprintResult =
   | { fingerprintVisitorId: string; fingerprintRequestId: string }
   | { visitorId: string; requestId: string };
 
-/** What `fetchToken` takes besides the api (the seed's names). */
-export interface FetchTokenOptions {
+type ResultOption = (typeof INTEGRATIONS)[number]["sdk"]["resultOption"];
+
+/** The result each integration's fetchToken option takes: a token string unless said here. */
+type ResultOf<Option extends ResultOption> = Option extends "hcaptchaToken"
+  ? HcaptchaResult
+  : Option extends "fingerprintIDResult"
+    ? FingerprintResult
+    : string;
+
+/** What `fetchToken` takes besides the api (the seed's names, one option per integration). */
+export type FetchTokenOptions = {
   /** Token binding data: only its SHA-256 hash leaves the browser. */
   payload?: string | Uint8Array;
-  fingerprintIDResult?: FingerprintResult;
-  hcaptchaToken?: HcaptchaResult;
-  recaptchaToken?: string;
-}
+} & { [Option in ResultOption]?: ResultOf<Option> };
 
-const OPTION_NAMES = ["payload", "fingerprintIDResult", "hcaptchaToken", "recaptchaToken"];
+const OPTION_NAMES: readonly string[] = ["payload", ...INTEGRATIONS.map((d) => d.sdk.resultOption)];
 
-/** The form parameters of one integration's result, in a fixed order. */
+/** The form parameters of each integration's result (by integration name), in a fixed order. */
 export type ResultParams = Map<string, [string, string][]>;
 
 /** Checks fetchToken's options object and returns it (undefined/null mean `{}`). */
@@ -38,64 +45,76 @@ export function checkOptions(options: unknown): FetchTokenOptions {
   return options as FetchTokenOptions;
 }
 
-/**
- * The web protection parameters of the results given to fetchToken, per integration
- * (`hcap`, `recap`, `fp`). A result for an integration the session was not configured
- * with is a programming error (ApproovError), as is a result of the wrong shape.
- */
-export function resultParams(config: SessionConfig, options: FetchTokenOptions): ResultParams {
-  const results: ResultParams = new Map();
-  const { hcaptchaToken, recaptchaToken, fingerprintIDResult } = options;
+/** An optional string; empty counts as not given (hCaptcha answers "" when it has no key). */
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") throw new ApproovError(`fetchToken: ${name} must be a string`);
+  return value;
+}
 
-  if (hcaptchaToken !== undefined && hcaptchaToken !== null) {
-    const siteKey = configured(config.hcaptchaSiteKey, "hcaptchaToken", "hcaptchaSiteKey");
-    const result = typeof hcaptchaToken === "string" ? { response: hcaptchaToken } : hcaptchaToken;
+type ResultReader = (d: IntegrationDescriptor, result: unknown) => [string, string][];
+
+/** The integrations whose result is more than a token string. */
+const OBJECT_RESULTS: Readonly<Record<string, ResultReader>> = {
+  // hCaptcha's execute() object adds its respKey and the page's host (/token-only params).
+  hcaptcha(d, given) {
+    const result = typeof given === "string" ? { response: given } : (given as HcaptchaResult);
     if (typeof result !== "object" || typeof result.response !== "string") {
       throw new ApproovError(
         "fetchToken: hcaptchaToken must be a string or {response, key?, host?}",
       );
     }
-    const params: [string, string][] = [
-      [P.hcaptchaSiteKey, siteKey],
-      [P.hcaptchaToken, result.response],
-    ];
+    const params: [string, string][] = [[d.resultParams[0] as string, result.response]];
+    const [keyParam, hostParam] = d.tokenOnlyParams as [string, string];
     const key = optionalString(result.key, "hcaptchaToken.key");
     const host = optionalString(result.host, "hcaptchaToken.host");
-    if (key !== undefined) params.push([P.hcaptchaKey, key]);
-    if (host !== undefined) params.push([P.hcaptchaHost, host]);
-    results.set("hcap", params);
-  }
-
-  if (recaptchaToken !== undefined && recaptchaToken !== null) {
-    const siteKey = configured(config.recaptchaSiteKey, "recaptchaToken", "recaptchaSiteKey");
-    if (typeof recaptchaToken !== "string") {
-      throw new ApproovError("fetchToken: recaptchaToken must be a string");
-    }
-    results.set("recap", [
-      [P.recaptchaSiteKey, siteKey],
-      [P.recaptchaToken, recaptchaToken],
-    ]);
-  }
-
-  if (fingerprintIDResult !== undefined && fingerprintIDResult !== null) {
-    const apiKey = configured(
-      config.fingerprintPublicAPIKey,
-      "fingerprintIDResult",
-      "fingerprintPublicAPIKey",
-    );
-    const given = fingerprintIDResult as Record<string, unknown>;
-    const visitorId = given.fingerprintVisitorId ?? given.visitorId;
-    const requestId = given.fingerprintRequestId ?? given.requestId;
+    if (key !== undefined) params.push([keyParam, key]);
+    if (host !== undefined) params.push([hostParam, host]);
+    return params;
+  },
+  fingerprint(d, given) {
+    const result = (given ?? {}) as Record<string, unknown>;
+    const visitorId = result.fingerprintVisitorId ?? result.visitorId;
+    const requestId = result.fingerprintRequestId ?? result.requestId;
     if (typeof visitorId !== "string" || typeof requestId !== "string") {
       throw new ApproovError(
         "fetchToken: fingerprintIDResult must have fingerprintVisitorId and fingerprintRequestId (or fp.get()'s visitorId and requestId)",
       );
     }
-    results.set("fp", [
-      [P.fingerprintPublicApiKey, apiKey],
-      [P.fingerprintVisitorId, visitorId],
-      [P.fingerprintRequestId, requestId],
-    ]);
+    const [visitorParam, requestParam] = d.resultParams as [string, string];
+    return [
+      [visitorParam, visitorId],
+      [requestParam, requestId],
+    ];
+  },
+};
+
+const tokenResult: ResultReader = (d, result) => {
+  if (typeof result !== "string") {
+    throw new ApproovError(`fetchToken: ${d.sdk.resultOption} must be a string`);
+  }
+  return [[d.resultParams[0] as string, result]];
+};
+
+/**
+ * The web protection parameters of the results given to fetchToken, per integration. A
+ * result for an integration the session was not configured with is a programming error
+ * (ApproovError), as is a result of the wrong shape.
+ */
+export function resultParams(config: SessionConfig, options: FetchTokenOptions): ResultParams {
+  const results: ResultParams = new Map();
+  const given = options as Record<string, unknown>;
+  for (const d of INTEGRATIONS) {
+    const result = given[d.sdk.resultOption];
+    if (result === undefined || result === null) continue;
+    const key = (config as unknown as Record<string, string | undefined>)[d.sdk.keySetting];
+    if (key === undefined) {
+      throw new ApproovError(
+        `fetchToken: ${d.sdk.resultOption} given but initializeSession had no ${d.sdk.keySetting}`,
+      );
+    }
+    const read = OBJECT_RESULTS[d.name] ?? tokenResult;
+    results.set(d.name, [[d.keyParam, key], ...read(d, result)]);
   }
   return results;
 }
@@ -122,16 +141,5 @@ export function sameResults(a: Map<string, string>, b: Map<string, string>): boo
   return a.size === b.size && !hasNewResult(a, b);
 }
 
-function configured(key: string | undefined, option: string, setting: string): string {
-  if (key === undefined) {
-    throw new ApproovError(`fetchToken: ${option} given but initializeSession had no ${setting}`);
-  }
-  return key;
-}
-
-/** An optional string; empty counts as not given (hCaptcha answers "" when it has no key). */
-function optionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string") throw new ApproovError(`fetchToken: ${name} must be a string`);
-  return value;
-}
+/** The options that carry a result, for messages: `a, b or c`. */
+export const RESULT_OPTIONS_TEXT = listText(INTEGRATIONS.map((d) => d.sdk.resultOption));

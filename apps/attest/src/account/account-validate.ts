@@ -1,9 +1,6 @@
-import {
-  ENTRIES_KEY,
-  ENTRY_PARSERS,
-  type IntegrationName,
-  MAX_REFRESH_LIFETIME,
-} from "../integrations/integration-entries.js";
+import { MAX_REFRESH_LIFETIME } from "../integrations/entry-fields.js";
+import type { AnyIntegrationUnit } from "../integrations/integration.js";
+import { INTEGRATION_UNITS, type IntegrationSections } from "../integrations/registry.js";
 import {
   ACCOUNT_SECRET_BYTES,
   type Account,
@@ -19,7 +16,7 @@ export class AccountFileError extends Error {
   constructor(
     readonly code: "account-unreadable" | "account-corrupt" | "account-invalid",
     message: string,
-    /** account-invalid: the bad field's path, e.g. `hcaptcha.sites["k"].minScore`. */
+    /** account-invalid: the bad field's path, e.g. `<integration>.sites["k"].minScore`. */
     readonly field?: string,
   ) {
     super(message);
@@ -39,9 +36,7 @@ const ROOT_FIELDS = [
   "tokenLifetimeSeconds",
   "refreshTokenLifetimeSeconds",
   "apis",
-  "hcaptcha",
-  "recaptcha",
-  "fingerprint",
+  ...INTEGRATION_UNITS.map((unit) => unit.descriptor.name),
 ];
 
 /** What reading an account file found: the account, and whether the file needs a rewrite. */
@@ -89,8 +84,8 @@ function parseApis(value: unknown): Record<string, ApiConfig> {
 }
 
 /** An integration section; an account without it simply has no entries there. */
-function parseIntegration<N extends IntegrationName>(name: N, value: unknown) {
-  const entriesKey = ENTRIES_KEY[name];
+function parseIntegration(unit: AnyIntegrationUnit, value: unknown) {
+  const { name, entriesKey } = unit.descriptor;
   if (value === undefined) return { optional: true, [entriesKey]: {} };
   const section = object(value, name);
   onlyKnown(section, name, ["optional", entriesKey]);
@@ -98,12 +93,22 @@ function parseIntegration<N extends IntegrationName>(name: N, value: unknown) {
     section[entriesKey] === undefined ? {} : object(section[entriesKey], `${name}.${entriesKey}`);
   const entries = Object.entries(raw).map(([key, entry]) => {
     mapKey(key, `${name}.${entriesKey}`);
-    return [key, ENTRY_PARSERS[name](entry, `${name}.${entriesKey}[${JSON.stringify(key)}]`)];
+    return [key, unit.parseEntry(entry, `${name}.${entriesKey}[${JSON.stringify(key)}]`)];
   });
   return {
     optional: bool(section.optional, `${name}.optional`, true),
     [entriesKey]: Object.fromEntries(entries),
   };
+}
+
+/** Every integration's section of the file. */
+function parseSections(root: Json): IntegrationSections {
+  return Object.fromEntries(
+    INTEGRATION_UNITS.map((unit) => [
+      unit.descriptor.name,
+      parseIntegration(unit, root[unit.descriptor.name]),
+    ]),
+  ) as unknown as IntegrationSections;
 }
 
 function parseRoot(value: unknown): ParsedAccount {
@@ -135,9 +140,7 @@ function parseRoot(value: unknown): ParsedAccount {
       MAX_REFRESH_LIFETIME,
     ),
     apis: parseApis(root.apis),
-    hcaptcha: parseIntegration("hcaptcha", root.hcaptcha) as Account["hcaptcha"],
-    recaptcha: parseIntegration("recaptcha", root.recaptcha) as Account["recaptcha"],
-    fingerprint: parseIntegration("fingerprint", root.fingerprint) as Account["fingerprint"],
+    ...parseSections(root),
   };
   return { account, upgraded };
 }

@@ -1,6 +1,6 @@
 /**
  * One bad field of the account file or of an admin request body. `field` is the path of
- * the field as the caller names it (`hcaptcha.sites["k"].minScore` in the file, `minScore`
+ * the field as the caller names it (`<integration>.sites["k"].minScore` in the file, `minScore`
  * in an admin body); `problem` the rule it breaks. Never carries the value (it may be a secret).
  */
 export class FieldError extends Error {
@@ -112,7 +112,7 @@ const MAX_TEXT_CHARS = 100;
 const hasControl = (text: string) =>
   [...text].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20 || ch === "\x7f");
 
-/** A list of short texts without control characters (reCAPTCHA actions). */
+/** A list of short texts without control characters (e.g. a site's actions). */
 export function textList(v: unknown, field: string): string[] {
   if (v === undefined) return [];
   if (

@@ -1,5 +1,6 @@
 import { isHostName } from "../account/field-checks.js";
-import { INTEGRATIONS, type IntegrationName } from "../integrations/integration-entries.js";
+import type { AnyIntegrationUnit } from "../integrations/integration.js";
+import { INTEGRATION_UNITS } from "../integrations/registry.js";
 import { AdminError } from "./admin-error.js";
 
 const API_DOMAIN = /^([^:]+)(?::(\d{1,5}))?$/;
@@ -25,7 +26,7 @@ export function apiDomain(raw: string, field = "domain"): string {
 export const RESERVED_KEY = "optional";
 const ENTRY_KEY = /^[A-Za-z0-9._~-]{1,256}$/;
 
-/** A site key or Fingerprint public key as a path segment. */
+/** An entry's key (site key, public API key) as a path segment. */
 export function entryKey(raw: string): string {
   if (!ENTRY_KEY.test(raw) || raw === "." || raw === "..") {
     throw new AdminError(400, `key must be 1 to 256 letters, digits, ".", "_", "~" or "-"`, "key");
@@ -36,12 +37,18 @@ export function entryKey(raw: string): string {
   return raw;
 }
 
-export function integrationName(raw: string): IntegrationName {
-  if ((INTEGRATIONS as readonly string[]).includes(raw)) return raw as IntegrationName;
-  throw new AdminError(404, "unknown integration: use hcaptcha, recaptcha or fingerprint");
+/** The integration a path names. */
+export function integrationUnit(raw: string): AnyIntegrationUnit {
+  const unit = INTEGRATION_UNITS.find((u) => u.descriptor.name === raw);
+  if (unit) return unit;
+  const names = INTEGRATION_UNITS.map((u) => u.descriptor.name);
+  throw new AdminError(
+    404,
+    `unknown integration: use ${names.slice(0, -1).join(", ")} or ${names.at(-1)}`,
+  );
 }
 
-/** The word for an integration's entries in messages. */
-export function entryNoun(integration: IntegrationName): string {
-  return integration === "fingerprint" ? "subscription" : "site";
+/** The word for an integration's entries in messages: site, subscription. */
+export function entryNoun(unit: AnyIntegrationUnit): string {
+  return unit.descriptor.entriesKey.replace(/s$/, "");
 }

@@ -8,19 +8,15 @@ import {
 import { MAX_TOKEN_LIFETIME } from "../account/account-validate.js";
 import { bool, int, type Json, onlyKnown } from "../account/field-checks.js";
 import { requestIdOf } from "../http/request-id.js";
-import {
-  ENTRIES_KEY,
-  ENTRY_PARSERS,
-  type IntegrationName,
-  MAX_REFRESH_LIFETIME,
-} from "../integrations/integration-entries.js";
+import { MAX_REFRESH_LIFETIME } from "../integrations/entry-fields.js";
+import type { AnyIntegrationUnit } from "../integrations/integration.js";
 import type { ActivitySummaryJson } from "../observability/activity-summary.js";
 import { type LogWriter, logLine, stdoutLogWriter } from "../observability/log-line.js";
 import { SharedAccountInvalidError } from "../shared-state/shared-store.js";
 import { adminAuth } from "./admin-auth.js";
 import { readAdminJson } from "./admin-body.js";
 import { AdminError, adminErrorResponse, validated } from "./admin-error.js";
-import { apiDomain, entryKey, entryNoun, integrationName, RESERVED_KEY } from "./admin-input.js";
+import { apiDomain, entryKey, entryNoun, integrationUnit, RESERVED_KEY } from "./admin-input.js";
 import { checkToken, exampleToken } from "./admin-tokens.js";
 import { accountView, entryView } from "./admin-view.js";
 
@@ -65,10 +61,13 @@ type Handler = (c: Context) => Promise<Response>;
 /** A path parameter (always present on the routes that read it). */
 const param = (c: Context, name: string): string => c.req.param(name) ?? "";
 
-/** The entries map of an integration section of a draft account. */
-function entriesOf(draft: Account, integration: IntegrationName): Record<string, unknown> {
-  const section = draft[integration] as unknown as Record<string, Record<string, unknown>>;
-  return section[ENTRIES_KEY[integration]] as Record<string, unknown>;
+/** An integration section of a draft account, to change in place. */
+function draftSection(draft: Account, unit: AnyIntegrationUnit) {
+  const { name, entriesKey } = unit.descriptor;
+  const section = (draft as unknown as Record<string, Record<string, unknown>>)[name] as {
+    optional: boolean;
+  } & Record<string, Record<string, unknown>>;
+  return { section, entries: section[entriesKey] as Record<string, unknown> };
 }
 
 /**
@@ -216,34 +215,34 @@ export function adminRoutes(deps: AdminDeps): Hono {
     }),
   );
 
-  const setOptional = async (c: Context, integration: IntegrationName) => {
+  const setOptional = async (c: Context, unit: AnyIntegrationUnit) => {
     const json = await body(c);
     const optional = validated(() => {
       onlyKnown(json, "", ["optional"]);
       return bool(json.optional, "optional");
     });
     await store.update((draft) => {
-      draft[integration].optional = optional;
+      draftSection(draft, unit).section.optional = optional;
     });
-    return c.json({ integration, optional }, 200, NO_STORE);
+    return c.json({ integration: unit.descriptor.name, optional }, 200, NO_STORE);
   };
 
   admin.put(
     "/web/:integration/:key",
     handle(async (c) => {
-      const integration = integrationName(param(c, "integration"));
-      if (param(c, "key") === RESERVED_KEY) return setOptional(c, integration);
+      const unit = integrationUnit(param(c, "integration"));
+      if (param(c, "key") === RESERVED_KEY) return setOptional(c, unit);
       const key = entryKey(param(c, "key"));
       const json: Json = await body(c);
       // The whole entry, secret included: omitted properties take their defaults.
-      const entry = validated(() => ENTRY_PARSERS[integration](json, ""));
+      const entry = validated(() => unit.parseEntry(json, ""));
       await store.update((draft) => {
-        const entries = entriesOf(draft, integration);
+        const { entries } = draftSection(draft, unit);
         const exists = Object.hasOwn(entries, key);
         if (!exists && Object.keys(entries).length >= MAX_ENTRIES_PER_INTEGRATION) {
           throw new AdminError(
             409,
-            `${integration} already has the most ${entryNoun(integration)}s allowed (${MAX_ENTRIES_PER_INTEGRATION})`,
+            `${unit.descriptor.name} already has the most ${entryNoun(unit)}s allowed (${MAX_ENTRIES_PER_INTEGRATION})`,
           );
         }
         Object.defineProperty(entries, key, {
@@ -260,12 +259,13 @@ export function adminRoutes(deps: AdminDeps): Hono {
   admin.delete(
     "/web/:integration/:key",
     handle(async (c) => {
-      const integration = integrationName(param(c, "integration"));
+      const unit = integrationUnit(param(c, "integration"));
+      const integration = unit.descriptor.name;
       const key = entryKey(param(c, "key"));
       await store.update((draft) => {
-        const entries = entriesOf(draft, integration);
+        const { entries } = draftSection(draft, unit);
         if (!Object.hasOwn(entries, key)) {
-          throw new AdminError(404, `${integration} ${entryNoun(integration)} "${key}" not found`);
+          throw new AdminError(404, `${integration} ${entryNoun(unit)} "${key}" not found`);
         }
         delete entries[key];
       });

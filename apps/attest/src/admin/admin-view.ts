@@ -1,4 +1,5 @@
-import type { Account } from "../account/account.js";
+import { type Account, sectionOf } from "../account/account.js";
+import { INTEGRATION_UNITS } from "../integrations/registry.js";
 
 /** Removes the `secret` of every entry of an integration section. */
 function withoutSecrets<E extends { secret: string }>(
@@ -17,7 +18,7 @@ export function entryView<E extends { secret: string }>(entry: E): Omit<E, "secr
 
 /**
  * `GET /admin/v1/account`: the whole configuration WITHOUT secrets (no account secret,
- * no encryption secret, no integration secret), in admin-api.md's shape.
+ * no encryption secret, no integration secret), in the admin API's shape.
  */
 export function accountView(account: Readonly<Account>) {
   return {
@@ -30,17 +31,11 @@ export function accountView(account: Readonly<Account>) {
         { allowWeb: api.allowWeb, jwe: api.jwe },
       ]),
     ),
-    hcaptcha: {
-      optional: account.hcaptcha.optional,
-      sites: withoutSecrets(account.hcaptcha.sites),
-    },
-    recaptcha: {
-      optional: account.recaptcha.optional,
-      sites: withoutSecrets(account.recaptcha.sites),
-    },
-    fingerprint: {
-      optional: account.fingerprint.optional,
-      subscriptions: withoutSecrets(account.fingerprint.subscriptions),
-    },
+    ...Object.fromEntries(
+      INTEGRATION_UNITS.map(({ descriptor }) => {
+        const { optional, entries } = sectionOf(account, descriptor);
+        return [descriptor.name, { optional, [descriptor.entriesKey]: withoutSecrets(entries) }];
+      }),
+    ),
   };
 }

@@ -1,13 +1,13 @@
 import { pageHostOf } from "../http/page-host.js";
-import { visitSourcesOf } from "../integrations/decoy-result.js";
 import { runChecks } from "../integrations/run-checks.js";
+import { visitSourcesOf } from "../integrations/visit-sources.js";
 import { embedFor, formForApis } from "../tokens/token-embed.js";
 import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
 import { validateAttestParams } from "./validate-params.js";
 
 /**
  * `POST /attest`: the plain-JavaScript web protection flow. Validates the
- * parameters, runs every supplied check (hCaptcha, reCAPTCHA, Fingerprint), and answers
+ * parameters, runs every supplied integration's check, and answers
  * a token (valid only if every check passed, else a decoy; both 200 text/plain) or an
  * error body. One log line per decision.
  */

@@ -1,7 +1,7 @@
 import { ErrorCollector } from "../http/attest-error.js";
 import { pageHostOf } from "../http/page-host.js";
-import { visitSourcesOf } from "../integrations/decoy-result.js";
 import { runChecks } from "../integrations/run-checks.js";
+import { visitSourcesOf } from "../integrations/visit-sources.js";
 import { sessionTimes, tokenLifetimeSeconds } from "../sdk/session-expiry.js";
 import { checkSessionProof, type SessionProof } from "../sdk/session-proof.js";
 import { issueSessionTokens, newSessionId } from "../tokens/session-tokens.js";

@@ -39,7 +39,7 @@ export function validateCheckParams(
   const { matched, apis, pay } = validateTargets(p, account, e);
   const checks = validateWebProtection(p, matched, e);
   if (!e.empty) return undefined;
-  if (!checks || Object.keys(checks).length === 0) {
+  if (!checks || checks.length === 0) {
     // Unreachable when the checks above are complete; refuse rather than issue a token.
     throw new Error("validated request without a web protection check");
   }

@@ -41,7 +41,7 @@ export function pageHostOf(headers: Headers): string | undefined {
 }
 
 /**
- * The hostname hCaptcha reports for a page host: subdomain labels stripped to the last two
+ * The registrable root of a page host, as services that report roots write it: subdomain labels stripped to the last two
  * ("www.shapes.example" -> "shapes.example"); single labels ("localhost") and IP addresses
  * unchanged. No public-suffix list, like the sandbox ("a.example.co.uk" -> "co.uk").
  */

@@ -8,13 +8,19 @@ export interface DecoyHostSources {
   apis: readonly string[];
 }
 
+/**
+ * How a service writes the hostname of its answers: the registrable root of the page's
+ * host, or the full host: each integration says which.
+ */
+export type HostForm = "registrable-root" | "full";
+
 /** Everything a decoy's hostname may come from, for one siteverify check. */
 export interface DecoyHostInputs extends DecoyHostSources {
-  service: "hcaptcha" | "recaptcha";
+  hostForm: HostForm;
   /** The upstream answer's hostname (a failed answer usually has none). */
   answer: string | undefined;
-  /** hCaptcha on `/token`: the `hcaptcha-host` the SDK reported (validated, lower-cased). */
-  hcaptchaHost?: string;
+  /** A host the client itself reported for the check (validated, lower-cased). */
+  reportedHost?: string | undefined;
   /** The site's configured `domains` (lower-cased host names, in the service's form). */
   domains: readonly string[];
 }
@@ -24,16 +30,16 @@ const LAST_RESORT = "localhost";
 
 /**
  * The hostname a failed check's decoy embeds. A valid token always names a host, so a decoy
- * must too, written the way that service reports it (hCaptcha: the registrable root;
- * reCAPTCHA: the full host), or anyone decoding tokens could tell them apart. In order:
- * the upstream's, hCaptcha's `hcaptcha-host`, the page's (Origin / Referer), the site's first
- * domain, the first API domain.
+ * must too, written the way that service reports it, or anyone decoding tokens could tell
+ * them apart. In order: the upstream's, the host the client reported, the page's (Origin /
+ * Referer), the site's first domain, the first API domain.
  */
 export function decoyHostname(inputs: DecoyHostInputs): string {
-  const { service, answer, hcaptchaHost, pageHost, domains, apis } = inputs;
-  const asReported = (host: string) => (service === "hcaptcha" ? registrableRoot(host) : host);
+  const { hostForm, answer, reportedHost, pageHost, domains, apis } = inputs;
+  const asReported = (host: string) =>
+    hostForm === "registrable-root" ? registrableRoot(host) : host;
   if (answer) return answer;
-  if (service === "hcaptcha" && hcaptchaHost) return hcaptchaHost;
+  if (reportedHost) return reportedHost;
   if (pageHost) return asReported(pageHost);
   const domain = domains[0];
   if (domain) return domain;

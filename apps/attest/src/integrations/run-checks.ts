@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { embedKey, type Integration } from "@shapes/protocol";
+import type { Integration } from "@shapes/protocol";
 import type { WebProtectionChecks } from "../endpoints/validate-web-protection.js";
 import type { UpstreamObserver } from "../observability/metrics.js";
 import type { CheckedResult } from "../sdk/session-expiry.js";
@@ -12,11 +12,9 @@ import {
 import type { Embeds } from "../tokens/token-embed.js";
 import type { CheckDecision, CheckOutcome } from "./check-outcome.js";
 import type { DecoyHostSources } from "./decoy-hostname.js";
-import type { VisitSources } from "./decoy-result.js";
-import { runFingerprintCheck } from "./fingerprint/check.js";
-import { runHcaptchaCheck } from "./hcaptcha/check.js";
-import { runRecaptchaCheck } from "./recaptcha/check.js";
+import type { CheckContext } from "./integration.js";
 import { UpstreamCheckError, UpstreamCheckErrors } from "./upstream-check-error.js";
+import type { VisitSources } from "./visit-sources.js";
 
 export interface RunChecksDeps {
   settings: AttestSettings;
@@ -28,7 +26,7 @@ export interface RunChecksDeps {
 
 /**
  * Who asks: the client IP (`remoteip`, the `ip` claim), where decoy hostnames may come from,
- * and the browser's User-Agent and page URL (a Fingerprint decoy's visit).
+ * and the browser's User-Agent and page URL (for decoys that synthesize a visit).
  */
 export interface CheckRequester extends DecoyHostSources, VisitSources {
   ip: string;
@@ -42,32 +40,13 @@ export interface ChecksOutcome {
   results: CheckedResult[];
 }
 
-/** Each requested integration's key and rateLimit, with the code a refusal is reported under. */
+/** Each requested entry's key and rateLimit, with the code a refusal is reported under. */
 function rateLimitedKeys(checks: WebProtectionChecks): RateLimitedKey[] {
-  const keys: RateLimitedKey[] = [];
-  const { hcaptcha, recaptcha, fingerprint } = checks;
-  if (hcaptcha) {
-    keys.push({
-      code: "hcap-token-check",
-      key: embedKey("hcaptcha", hcaptcha.siteKey),
-      limitPerMinute: hcaptcha.site.rateLimit,
-    });
-  }
-  if (recaptcha) {
-    keys.push({
-      code: "recap-token-check",
-      key: embedKey("recaptcha", recaptcha.siteKey),
-      limitPerMinute: recaptcha.site.rateLimit,
-    });
-  }
-  if (fingerprint) {
-    keys.push({
-      code: "fp-tok-check",
-      key: embedKey("fingerprint", fingerprint.publicKey),
-      limitPerMinute: fingerprint.subscription.rateLimit,
-    });
-  }
-  return keys;
+  return checks.map(({ unit, request }) => ({
+    code: unit.descriptor.codes.tokenCheck,
+    key: `${unit.descriptor.embedPrefix}${request.key}`,
+    limitPerMinute: request.entry.rateLimit,
+  }));
 }
 
 /** Times one integration's check as a whole: the upstream call and the verdict on its answer. */
@@ -106,29 +85,19 @@ export async function runChecks(
   const { ip, userAgent, pageUrl, ...hosts } = requester;
   await enforceRateLimits(deps.limiter, rateLimitedKeys(checks));
   const observe = deps.metrics?.observeUpstream;
-  const runs: Promise<CheckOutcome>[] = [];
-  const { hcaptcha, recaptcha, fingerprint } = checks;
-  if (hcaptcha) {
-    runs.push(
-      timed("hcaptcha", () => runHcaptchaCheck(hcaptcha, ip, hosts, settings, now), observe),
-    );
-  }
-  if (recaptcha) {
-    runs.push(
-      timed("recaptcha", () => runRecaptchaCheck(recaptcha, ip, hosts, settings, now), observe),
-    );
-  }
-  if (fingerprint) {
-    const visit = {
-      ip,
+  const context: CheckContext = {
+    ip,
+    hosts,
+    visit: {
       ...(userAgent !== undefined ? { userAgent } : {}),
       ...(pageUrl !== undefined ? { pageUrl } : {}),
-      fallbackUrl: `https://${hosts.pageHost ?? hosts.apis[0] ?? "localhost"}/`,
-    };
-    runs.push(
-      timed("fingerprint", () => runFingerprintCheck(fingerprint, visit, settings, now), observe),
-    );
-  }
+    },
+    settings,
+    now,
+  };
+  const runs = checks.map(({ unit, request }) =>
+    timed(unit.descriptor.name as Integration, () => unit.check(request, context), observe),
+  );
   const settled = await Promise.allSettled(runs);
 
   const failures: UpstreamCheckError[] = [];

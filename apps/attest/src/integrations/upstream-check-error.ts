@@ -1,10 +1,7 @@
 import type { ErrorCode } from "@shapes/protocol";
 
-/** The code of each integration's server-side check. */
-export type UpstreamCheckCode = Extract<
-  ErrorCode,
-  "hcap-token-check" | "recap-token-check" | "fp-tok-check"
->;
+/** An integration's token-check code (its descriptor's `codes.tokenCheck`). */
+export type UpstreamCheckCode = ErrorCode;
 
 /**
  * An integration's server-side check could not be completed (upstream unreachable,

@@ -14,7 +14,7 @@ export interface UpstreamRequest {
   timeoutMs: number;
   /** The error code of a failure (the integration's token-check code). */
   code: UpstreamCheckCode;
-  /** How details name the upstream, e.g. "siteverify", "Fingerprint API". */
+  /** How details name the upstream, e.g. "siteverify". */
   name: string;
 }
 

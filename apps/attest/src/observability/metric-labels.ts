@@ -1,4 +1,11 @@
-import { type Integration, isErrorCode, ATTEST_PARAMS as P } from "@shapes/protocol";
+import {
+  INTEGRATION_NAMES,
+  type Integration,
+  integrationOfEmbedKey,
+  integrationOfParam,
+  integrationOfTokenCheckCode,
+  isErrorCode,
+} from "@shapes/protocol";
 
 /**
  * Label values of the metrics. Every value comes from a fixed set or from the account's
@@ -9,8 +16,6 @@ import { type Integration, isErrorCode, ATTEST_PARAMS as P } from "@shapes/proto
 /** The integrations of one decision: one of them, several ("combined"), or none known. */
 export type IntegrationLabel = Integration | "combined" | "none";
 
-export const INTEGRATIONS: readonly Integration[] = ["hcaptcha", "recaptcha", "fingerprint"];
-
 export function integrationLabel(integrations: Iterable<Integration>): IntegrationLabel {
   const set = new Set(integrations);
   if (set.size === 0) return "none";
@@ -18,60 +23,32 @@ export function integrationLabel(integrations: Iterable<Integration>): Integrati
   return [...set][0] as Integration;
 }
 
-/** Which integrations a request's parameter names ask for (names only, never values). */
-const PARAM_INTEGRATION: Readonly<Record<string, Integration>> = {
-  [P.hcaptchaSiteKey]: "hcaptcha",
-  [P.hcaptchaToken]: "hcaptcha",
-  [P.hcaptchaKey]: "hcaptcha",
-  [P.hcaptchaHost]: "hcaptcha",
-  [P.recaptchaSiteKey]: "recaptcha",
-  [P.recaptchaToken]: "recaptcha",
-  [P.fingerprintPublicApiKey]: "fingerprint",
-  [P.fingerprintVisitorId]: "fingerprint",
-  [P.fingerprintRequestId]: "fingerprint",
-};
-
-export function integrationsOfParams(names: Iterable<string>): Integration[] {
+/** The integrations found by `of` among `items`, in the protocol's order. */
+function integrationsAmong(
+  items: Iterable<string>,
+  of: (item: string) => Integration | undefined,
+): Integration[] {
   const found = new Set<Integration>();
-  for (const name of names) {
-    const integration = Object.hasOwn(PARAM_INTEGRATION, name)
-      ? PARAM_INTEGRATION[name]
-      : undefined;
+  for (const item of items) {
+    const integration = of(item);
     if (integration) found.add(integration);
   }
-  return INTEGRATIONS.filter((integration) => found.has(integration));
+  return INTEGRATION_NAMES.filter((integration) => found.has(integration));
 }
 
-/** Embed keys (`hcap:<key>`, ...) name the session's integrations on /refresh. */
-const EMBED_INTEGRATION: readonly [string, Integration][] = [
-  ["hcap:", "hcaptcha"],
-  ["recap:", "recaptcha"],
-  ["fp:", "fingerprint"],
-];
+/** Which integrations a request's parameter names ask for (names only, never values). */
+export const integrationsOfParams = (names: Iterable<string>): Integration[] =>
+  integrationsAmong(names, integrationOfParam);
 
-export function integrationsOfEmbedKeys(keys: Iterable<string>): Integration[] {
-  const found = new Set<Integration>();
-  for (const key of keys) {
-    for (const [prefix, integration] of EMBED_INTEGRATION) {
-      if (key.startsWith(prefix)) found.add(integration);
-    }
-  }
-  return INTEGRATIONS.filter((integration) => found.has(integration));
-}
+/** Embed keys (`<prefix><key>`) name the session's integrations on /refresh. */
+export const integrationsOfEmbedKeys = (keys: Iterable<string>): Integration[] =>
+  integrationsAmong(keys, integrationOfEmbedKey);
 
 /** An error code of the seed's table as is; anything else (never expected) as "other". */
 export const codeLabel = (code: string): string => (isErrorCode(code) ? code : "other");
 
 /** The integration a rate-limit refusal's code stands for. */
-const TOKEN_CHECK_INTEGRATION: Readonly<Record<string, Integration>> = {
-  "hcap-token-check": "hcaptcha",
-  "recap-token-check": "recaptcha",
-  "fp-tok-check": "fingerprint",
-};
-
-export function integrationOfTokenCheckCode(code: string): Integration | undefined {
-  return Object.hasOwn(TOKEN_CHECK_INTEGRATION, code) ? TOKEN_CHECK_INTEGRATION[code] : undefined;
-}
+export { integrationOfTokenCheckCode };
 
 /** At most this many API label values ever (domains added and removed over time add up). */
 const MAX_API_LABELS = 200;

@@ -1,10 +1,9 @@
-import type { Integration, ServiceEndpoint } from "@shapes/protocol";
+import { INTEGRATION_NAMES, type Integration, type ServiceEndpoint } from "@shapes/protocol";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import { ActivitySummary, type ActivitySummaryJson } from "./activity-summary.js";
 import {
   ApiLabels,
   codeLabel,
-  INTEGRATIONS,
   integrationLabel,
   integrationOfTokenCheckCode,
 } from "./metric-labels.js";
@@ -77,7 +76,7 @@ export class AttestMetrics {
     });
     this.#upstream = new Histogram({
       name: "approov_upstream_check_seconds",
-      help: "Duration of the upstream checks (hCaptcha / reCAPTCHA siteverify, Fingerprint Server API) by integration and result",
+      help: "Duration of the upstream checks (siteverify or Server API calls) by integration and result",
       labelNames: ["integration", "result"],
       buckets: [...UPSTREAM_BUCKETS_SECONDS],
       registers,
@@ -89,7 +88,7 @@ export class AttestMetrics {
       registers,
     });
     // Present at 0 from the start, so a first refusal shows in rate() and panels read 0, not "no data".
-    for (const integration of INTEGRATIONS) this.#rateLimited.inc({ integration }, 0);
+    for (const integration of INTEGRATION_NAMES) this.#rateLimited.inc({ integration }, 0);
     if (options.processMetrics) {
       collectDefaultMetrics({ register: this.registry, prefix: "approov_attest_" });
     }

@@ -1,6 +1,6 @@
 /** One human-check result of a session and how long the account lets it count. */
 export interface CheckedResult {
-  /** Its embed key, e.g. `hcap:<site key>`: also its key in `expiries`. */
+  /** Its embed key, `<prefix><key>`: also its key in `expiries`. */
   embedKey: string;
   /** The site's maxResultLifetimeSeconds: 0 means "the refresh token lifetime". */
   maxResultLifetimeSeconds: number;

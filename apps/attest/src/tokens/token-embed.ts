@@ -2,7 +2,7 @@ import type { CaptchaEmbed } from "@shapes/protocol";
 import type { Account } from "../account/account.js";
 import type { TokenForm } from "./issue-token.js";
 
-/** The `embed` claim: `{"hcap:<site key>": {...}}`. */
+/** The `embed` claim: `{"<prefix><key>": {...}}`, one entry per checked result. */
 export type EmbedClaim = Record<string, Record<string, unknown>>;
 
 /**

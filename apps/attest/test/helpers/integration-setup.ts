@@ -1,10 +1,8 @@
 import type { ApproovTokenClaims } from "@shapes/protocol";
 import { decodeJwt, jwtDecrypt } from "jose";
-import type {
-  Account,
-  FingerprintSubscriptionConfig,
-  RecaptchaSiteConfig,
-} from "../../src/account/account.js";
+import type { Account } from "../../src/account/account.js";
+import type { FingerprintSubscriptionConfig } from "../../src/integrations/fingerprint/subscription.js";
+import type { RecaptchaSiteConfig } from "../../src/integrations/recaptcha/site.js";
 import type { AttestSettings } from "../../src/settings.js";
 import { sdkAnswer } from "./dpop-client.js";
 import type { Flow } from "./error-codes.js";

@@ -1,7 +1,8 @@
 import { type ApproovTokenClaims, HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { decodeJwt, errors as joseErrors, jwtVerify } from "jose";
 import { expect } from "vitest";
-import type { Account, HcaptchaSiteConfig } from "../../src/account/account.js";
+import type { Account } from "../../src/account/account.js";
+import type { CaptchaSiteConfig as HcaptchaSiteConfig } from "../../src/integrations/siteverify/captcha-site.js";
 import type { SdkSettings } from "../../src/sdk/sdk-settings.js";
 import type { AttestSettings } from "../../src/settings.js";
 import { DpopClient } from "./dpop-client.js";

@@ -1,11 +1,11 @@
-import { embedKey } from "@shapes/protocol";
-import type { FingerprintCheck } from "../../endpoints/validate-web-protection.js";
-import type { AttestSettings } from "../../settings.js";
+import { FINGERPRINT } from "@shapes/protocol";
 import { fullResult } from "../../tokens/token-embed.js";
 import type { CheckOutcome } from "../check-outcome.js";
-import { type DecoyVisit, decoyFingerprintEvent } from "../decoy-result.js";
+import type { CheckContext, RequestedCheck } from "../integration.js";
 import { botProbability, decideFingerprint } from "./decision.js";
+import { decoyFingerprintEvent } from "./decoy-event.js";
 import { type FingerprintEvent, fetchFingerprintEvent } from "./events.js";
+import type { FingerprintSubscriptionConfig } from "./subscription.js";
 
 /** The identification fields of the seed's full embedded result, in its order. */
 const VISIT_FIELDS = ["incognito", "ip", "ipLocation", "time", "timestamp", "url", "tag"];
@@ -38,12 +38,15 @@ function fullVisit(event: FingerprintEvent): Record<string, unknown> {
  * verdict came back.
  */
 export async function runFingerprintCheck(
-  check: FingerprintCheck,
-  visit: DecoyVisit,
-  settings: AttestSettings,
-  now: () => number,
+  request: RequestedCheck<FingerprintSubscriptionConfig>,
+  context: CheckContext,
 ): Promise<CheckOutcome> {
-  const { publicKey, visitorId, requestId, subscription } = check;
+  const { key: publicKey, entry: subscription, results } = request;
+  const [visitorId, requestId] = FINGERPRINT.resultParams.map((name) => results[name]) as [
+    string,
+    string,
+  ];
+  const { settings, now, hosts } = context;
   const event = await fetchFingerprintEvent({
     baseUrl: settings.fingerprintApiUrls[subscription.region],
     secret: subscription.secret,
@@ -51,9 +54,14 @@ export async function runFingerprintCheck(
     timeoutMs: settings.upstreamTimeoutMs,
   });
   const decision = decideFingerprint(event, visitorId, subscription, now());
-  const key = embedKey("fingerprint", publicKey);
+  const key = `${FINGERPRINT.embedPrefix}${publicKey}`;
   // Full results go into JWEs only: a decoy's is encrypted under a key nobody has. An
   // unknown request id has no event: a synthesized one keeps the decoy's length.
+  const visit = {
+    ip: context.ip,
+    ...context.visit,
+    fallbackUrl: `https://${hosts.pageHost ?? hosts.apis[0] ?? "localhost"}/`,
+  };
   const full = subscription.embedResult
     ? fullResult(fullVisit(event ?? decoyFingerprintEvent({ visitorId, requestId }, visit, now())))
     : undefined;

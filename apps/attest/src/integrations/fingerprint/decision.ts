@@ -1,6 +1,6 @@
-import type { FingerprintSubscriptionConfig } from "../../account/account.js";
 import type { CheckDecision } from "../check-outcome.js";
 import type { FingerprintEvent } from "./events.js";
+import type { FingerprintSubscriptionConfig } from "./subscription.js";
 
 /**
  * The Server API v3 has no bot probability, only a bot result: "bad" counts as 1,

@@ -1,3 +1,4 @@
+import { FINGERPRINT } from "@shapes/protocol";
 import { UpstreamCheckError } from "../upstream-check-error.js";
 import { answerJson, upstreamRequest } from "../upstream-request.js";
 
@@ -24,8 +25,8 @@ export interface EventRequest {
   timeoutMs: number;
 }
 
-const TARGET = { code: "fp-tok-check", name: "Fingerprint API" } as const;
-const fail = (detail: string) => new UpstreamCheckError("fp-tok-check", detail);
+const TARGET = { code: FINGERPRINT.codes.tokenCheck, name: "Fingerprint API" } as const;
+const fail = (detail: string) => new UpstreamCheckError(TARGET.code, detail);
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -1,16 +1,14 @@
-import { listForDetail } from "../../http/list-for-detail.js";
-import type { CheckDecision } from "../check-outcome.js";
 import { type UpstreamCheckCode, UpstreamCheckError } from "../upstream-check-error.js";
 import { answerJson, upstreamRequest } from "../upstream-request.js";
 
-/** The parts of a siteverify answer (hCaptcha's or reCAPTCHA's) the service uses. */
+/** The parts of a siteverify answer (every siteverify service's) the service uses. */
 export interface SiteverifyResult {
   success: boolean;
   challenge_ts?: string;
   hostname?: string;
-  /** hCaptcha Enterprise: risk (0 = human); reCAPTCHA v3: humanity (1 = human). */
+  /** A score, as the service defines it (a risk, or a probability of being human). */
   score?: number;
-  /** reCAPTCHA v3: the action the page named. */
+  /** The action the page named, where the service has actions. */
   action?: string;
   errorCodes: string[];
   /** The whole answer object, as the service sent it (the full result of `embedResult`). */
@@ -54,7 +52,7 @@ function parseAnswer(json: unknown, code: UpstreamCheckCode): SiteverifyResult {
 }
 
 /**
- * Asks a siteverify endpoint (hCaptcha's and reCAPTCHA's speak the same protocol) about a
+ * Asks a siteverify endpoint (every siteverify service speaks the same protocol) about a
  * token. Resolves with the verdict (success or not); rejects with UpstreamCheckError when
  * no verdict could be obtained in time.
  */
@@ -74,23 +72,4 @@ export async function siteverify(request: SiteverifyRequest): Promise<Siteverify
     throw new UpstreamCheckError(request.code, `siteverify answered HTTP ${answer.status}`);
   }
   return parseAnswer(answerJson(answer, target), request.code);
-}
-
-/**
- * The verdict on a success=false answer: UpstreamCheckError (`code`) when any of its codes
- * blames our request or configuration (the site's secret), an error for the operator;
- * otherwise a failed check, its reason naming `integration` and the codes.
- */
-export function unsuccessfulDecision(
-  result: Pick<SiteverifyResult, "errorCodes">,
-  configErrorCodes: ReadonlySet<string>,
-  code: UpstreamCheckCode,
-  integration: "hcaptcha" | "recaptcha",
-): CheckDecision {
-  const configCodes = result.errorCodes.filter((c) => configErrorCodes.has(c));
-  if (configCodes.length > 0) {
-    throw new UpstreamCheckError(code, `siteverify: ${listForDetail(configCodes)}`);
-  }
-  const codes = result.errorCodes.length > 0 ? ` (${listForDetail(result.errorCodes)})` : "";
-  return { passed: false, reason: `${integration} success=false${codes}` };
 }

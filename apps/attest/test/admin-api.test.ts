@@ -8,7 +8,7 @@ import {
 import { describe, expect, it } from "vitest";
 import type { Account } from "../src/account/account.js";
 import { ADMIN_MAX_BODY_BYTES } from "../src/admin/admin-body.js";
-import { MAX_APIS } from "../src/admin/admin-routes.js";
+import { MAX_APIS } from "../src/admin/routes/api-routes.js";
 import { adminCall, adminOk, connEnv, TEST_ADMIN_KEY, testApp } from "./helpers/test-app.js";
 
 const PUBLISHER = HCAPTCHA_TEST_KEYS.publisher.siteKey;

@@ -49,6 +49,20 @@ describe("CORS and routes", () => {
     expect(get.headers.get("allow")).toBe("POST");
   });
 
+  it("answers 405 naming the methods each SDK path takes: GET for /nonce, POST for the rest", async () => {
+    const { app } = testApp();
+    const post = await app.request("/nonce", { method: "POST" });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET");
+    const nonce = await app.request("/nonce");
+    expect(nonce.status).toBe(204);
+    for (const path of ["/token", "/refresh"]) {
+      const get = await app.request(path);
+      expect(get.status).toBe(405);
+      expect(get.headers.get("allow")).toBe("POST");
+    }
+  });
+
   it("answers an unexpected failure with a bare 500, no stack or message", async () => {
     const lines: LogLine[] = [];
     const app = createApp({

@@ -1,3 +1,4 @@
+import { ServiceError } from "../http/service-error.js";
 import {
   type SharedAccountDocument,
   SharedAccountInvalidError,
@@ -8,18 +9,22 @@ import { AccountFileError, parseAccount, readAccountJson } from "./account-valid
 import { type LiveAccount, liveAccount } from "./live-account.js";
 
 /** The new account version could not be saved: nothing changed, on disk or in memory. */
-export class AccountSaveError extends Error {
+export class AccountSaveError extends ServiceError {
   override name = "AccountSaveError";
-  readonly code = "account-save-failed";
+  constructor(message: string, options?: ErrorOptions) {
+    super("account-save-failed", message, options);
+  }
 }
 
 /**
  * The shared account (Redis) could not be read or written: the change was not applied
  * anywhere (the admin API answers 503), the last good account stays in use.
  */
-export class AccountUnavailableError extends Error {
+export class AccountUnavailableError extends ServiceError {
   override name = "AccountUnavailableError";
-  readonly code = "account-unavailable";
+  constructor(message: string, options?: ErrorOptions) {
+    super("account-unavailable", message, options);
+  }
 }
 
 /** Saves a new account version durably (account-store's writeAccount in the service). */

@@ -1,3 +1,4 @@
+import { ServiceError } from "../http/service-error.js";
 import { MAX_REFRESH_LIFETIME } from "../integrations/entry-fields.js";
 import type { AnyIntegrationUnit } from "../integrations/integration.js";
 import { INTEGRATION_UNITS, type IntegrationSections } from "../integrations/registry.js";
@@ -11,15 +12,15 @@ import {
 import { bool, FieldError, fail, int, type Json, object, onlyKnown } from "./field-checks.js";
 
 /** The account file is unreadable, not JSON, or has a bad field (the message names it). */
-export class AccountFileError extends Error {
+export class AccountFileError extends ServiceError {
   override name = "AccountFileError";
   constructor(
-    readonly code: "account-unreadable" | "account-corrupt" | "account-invalid",
+    override readonly code: "account-unreadable" | "account-corrupt" | "account-invalid",
     message: string,
     /** account-invalid: the bad field's path, e.g. `<integration>.sites["k"].minScore`. */
     readonly field?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

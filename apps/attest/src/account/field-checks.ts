@@ -1,15 +1,16 @@
+import { ServiceError } from "../http/service-error.js";
 /**
  * One bad field of the account file or of an admin request body. `field` is the path of
  * the field as the caller names it (`<integration>.sites["k"].minScore` in the file, `minScore`
  * in an admin body); `problem` the rule it breaks. Never carries the value (it may be a secret).
  */
-export class FieldError extends Error {
+export class FieldError extends ServiceError {
   override name = "FieldError";
   constructor(
     readonly field: string,
     readonly problem: string,
   ) {
-    super(`${field} ${problem}`);
+    super("field-invalid", `${field} ${problem}`);
   }
 }
 

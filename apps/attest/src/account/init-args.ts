@@ -1,3 +1,4 @@
+import { ServiceError } from "../http/service-error.js";
 /** What `init` was asked for. */
 export interface InitOptions {
   /** Create an account without APIs or web protection entries (when none exists). */
@@ -5,9 +6,11 @@ export interface InitOptions {
 }
 
 /** An argument init does not know: it stops, naming it, rather than ignore it. */
-export class InitUsageError extends Error {
+export class InitUsageError extends ServiceError {
   override name = "InitUsageError";
-  readonly code = "init-usage";
+  constructor(message: string) {
+    super("init-usage", message);
+  }
 }
 
 export const INIT_USAGE = "usage: node dist/init.js [--empty]  (or env ATTEST_INIT_EMPTY=1)";

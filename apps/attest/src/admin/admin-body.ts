@@ -1,10 +1,9 @@
 import type { Context } from "hono";
 import type { Json } from "../account/field-checks.js";
-import { AttestError } from "../http/attest-error.js";
-import { readBody } from "../http/read-body.js";
+import { BodyReadError, readBody } from "../http/read-body.js";
 import { AdminError } from "./admin-error.js";
 
-/** admin-api.md: the body limit of every admin request. */
+/** The body limit of every admin request. */
 export const ADMIN_MAX_BODY_BYTES = 16 * 1024;
 
 /**
@@ -16,8 +15,8 @@ export async function readAdminJson(c: Context, timeoutMs: number): Promise<Json
   try {
     bytes = await readBody(c.req.raw, { maxBytes: ADMIN_MAX_BODY_BYTES, timeoutMs });
   } catch (error) {
-    if (!(error instanceof AttestError)) throw error;
-    if (error.status === 413) {
+    if (!(error instanceof BodyReadError)) throw error;
+    if (error.code === "body-too-large") {
       throw new AdminError(413, `the body must be at most ${ADMIN_MAX_BODY_BYTES} bytes`);
     }
     throw new AdminError(400, "the body could not be read");

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createFileOnce } from "../account/atomic-file.js";
+import { ServiceError } from "../http/service-error.js";
 
 export const ADMIN_KEY_FILE = "admin.key";
 const ADMIN_KEY_BYTES = 32;
@@ -9,9 +10,11 @@ const ADMIN_KEY_BYTES = 32;
 const ADMIN_KEY_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 /** The admin key file exists but cannot be used (the message names the file, never the key). */
-export class AdminKeyFileError extends Error {
+export class AdminKeyFileError extends ServiceError {
   override name = "AdminKeyFileError";
-  readonly code = "admin-key-invalid";
+  constructor(message: string) {
+    super("admin-key-invalid", message);
+  }
 }
 
 export function adminKeyPath(dataDir: string): string {

@@ -2,17 +2,18 @@ import { pageHostOf } from "../http/page-host.js";
 import { runChecks } from "../integrations/run-checks.js";
 import { visitSourcesOf } from "../integrations/visit-sources.js";
 import { embedFor, formForApis } from "../tokens/token-embed.js";
-import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
+import { answer, type DecisionContext, NO_STORE, type RouteDeps } from "./decision-route.js";
 import { validateAttestParams } from "./validate-params.js";
 
 /**
  * `POST /attest`: the plain-JavaScript web protection flow. Validates the
  * parameters, runs every supplied integration's check, and answers
  * a token (valid only if every check passed, else a decoy; both 200 text/plain) or an
- * error body. One log line per decision.
+ * error body (decision-errors.ts).
  */
 export function attestRoute(deps: RouteDeps) {
-  return decisionRoute("attest", deps, async ({ c, arc, params, ip }: DecisionRequest) => {
+  return async (c: DecisionContext): Promise<Response> => {
+    const { arc, params, ip } = c.var;
     const { account, issuer } = deps.store.get();
     const request = validateAttestParams(params, account);
     const { decision, embeds } = await runChecks(
@@ -39,9 +40,10 @@ export function attestRoute(deps: RouteDeps) {
       decision.passed,
       form,
     );
-    const response = c.text(approovToken, 200, NO_STORE);
-    return decision.passed
-      ? { response, outcome: "valid" }
-      : { response, outcome: "invalid", reason: decision.reason };
-  });
+    return answer(
+      c,
+      decision.passed ? { outcome: "valid" } : { outcome: "invalid", reason: decision.reason },
+      c.text(approovToken, 200, NO_STORE),
+    );
+  };
 }

@@ -4,7 +4,7 @@ import { tokenLifetimeSeconds } from "../sdk/session-expiry.js";
 import { checkSessionProof } from "../sdk/session-proof.js";
 import { type RefreshClaims, RefreshTokenError } from "../tokens/refresh-token.js";
 import { issueSessionTokens } from "../tokens/session-tokens.js";
-import { type DecisionRequest, decisionRoute, NO_STORE } from "./decision-route.js";
+import { answer, type DecisionContext, NO_STORE } from "./decision-route.js";
 import type { SdkRouteDeps } from "./sdk-token-route.js";
 import { validateRefreshParams } from "./validate-params.js";
 
@@ -15,8 +15,8 @@ import { validateRefreshParams } from "./validate-params.js";
  * none outlives the session.
  */
 export function sdkRefreshRoute(deps: SdkRouteDeps) {
-  return decisionRoute("refresh", deps, async (req: DecisionRequest) => {
-    const { c, arc, params, ip } = req;
+  return async (c: DecisionContext): Promise<Response> => {
+    const { arc, params, ip } = c.var;
     const { account, issuer, refreshTokens } = deps.store.get();
     const e = new ErrorCollector();
     const jkt = await checkSessionProof(c, deps.proof, e);
@@ -24,9 +24,9 @@ export function sdkRefreshRoute(deps: SdkRouteDeps) {
     let session: RefreshClaims | undefined;
     try {
       session = await refreshTokens.open(request.refreshToken, jkt);
-      req.setSid(session.sid);
+      c.set("sid", session.sid);
       // The session's checks (its embed keys) are what these tokens stand on.
-      req.setIntegrations(integrationsOfEmbedKeys(Object.keys(session.embed)));
+      c.set("integrations", integrationsOfEmbedKeys(Object.keys(session.embed)));
     } catch (error) {
       if (!(error instanceof RefreshTokenError)) throw error;
       e.add("aprv-invalid-refresh-token", error.problem);
@@ -46,9 +46,12 @@ export function sdkRefreshRoute(deps: SdkRouteDeps) {
       jkt,
       passed: session.passed,
     });
-    const response = c.json({ tokens, expiries: session.expiries }, 200, NO_STORE);
-    return session.passed
-      ? { response, outcome: "valid" }
-      : { response, outcome: "invalid", reason: "the session's human check failed" };
-  });
+    return answer(
+      c,
+      session.passed
+        ? { outcome: "valid" }
+        : { outcome: "invalid", reason: "the session's human check failed" },
+      c.json({ tokens, expiries: session.expiries }, 200, NO_STORE),
+    );
+  };
 }

@@ -5,7 +5,7 @@ import { visitSourcesOf } from "../integrations/visit-sources.js";
 import { sessionTimes, tokenLifetimeSeconds } from "../sdk/session-expiry.js";
 import { checkSessionProof, type SessionProof } from "../sdk/session-proof.js";
 import { issueSessionTokens, newSessionId } from "../tokens/session-tokens.js";
-import { type DecisionRequest, decisionRoute, NO_STORE, type RouteDeps } from "./decision-route.js";
+import { answer, type DecisionContext, NO_STORE, type RouteDeps } from "./decision-route.js";
 import { validateCheckParams } from "./validate-params.js";
 
 export interface SdkRouteDeps extends RouteDeps {
@@ -20,8 +20,8 @@ export interface SdkRouteDeps extends RouteDeps {
  * and the expiries (one per checked result); a failed check gets the same shape with decoys.
  */
 export function sdkTokenRoute(deps: SdkRouteDeps) {
-  return decisionRoute("token", deps, async (req: DecisionRequest) => {
-    const { c, arc, params, ip } = req;
+  return async (c: DecisionContext): Promise<Response> => {
+    const { arc, params, ip } = c.var;
     const { account, issuer, refreshTokens } = deps.store.get();
     const e = new ErrorCollector();
     const jkt = await checkSessionProof(c, deps.proof, e);
@@ -42,7 +42,7 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
     const issuedAt = Math.floor(deps.now() / 1000);
     const session = sessionTimes(issuedAt, account.refreshTokenLifetimeSeconds, results);
     const sid = newSessionId();
-    req.setSid(sid);
+    c.set("sid", sid);
     const tokens = await issueSessionTokens(issuer, account, {
       apis: request.apis,
       issuedAt,
@@ -70,8 +70,10 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
       expiries: session.expiries,
     });
     const response = c.json({ tokens, refreshToken, expiries: session.expiries }, 200, NO_STORE);
-    return decision.passed
-      ? { response, outcome: "valid" }
-      : { response, outcome: "invalid", reason: decision.reason };
-  });
+    return answer(
+      c,
+      decision.passed ? { outcome: "valid" } : { outcome: "invalid", reason: decision.reason },
+      response,
+    );
+  };
 }

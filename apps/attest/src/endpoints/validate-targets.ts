@@ -1,7 +1,7 @@
+import { secretsEqual } from "@shapes/node-service";
 import { ATTEST_PARAMS as P } from "@shapes/protocol";
 import type { Account } from "../account/account.js";
 import type { ErrorCollector } from "../http/attest-error.js";
-import { constantTimeEqual } from "../http/constant-time.js";
 import type { GroupedParams } from "../http/group-params.js";
 import { listForDetail } from "../http/list-for-detail.js";
 
@@ -69,7 +69,7 @@ export function validateTargets(p: GroupedParams, account: Account, e: ErrorColl
   const siteKey = p.first(P.approovSiteKey);
   let matched: Account | undefined;
   if (!siteKey) e.add("aprv-no-site-key");
-  else if (constantTimeEqual(siteKey, account.siteKey)) matched = account;
+  else if (secretsEqual(siteKey, account.siteKey)) matched = account;
   else e.add("aprv-no-matching-account");
 
   const apis = p.all(P.api);

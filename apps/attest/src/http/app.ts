@@ -1,14 +1,13 @@
 import type { ApproovErrorBody } from "@shapes/protocol";
 import { HEADERS } from "@shapes/protocol";
 import type { ReplayStore } from "@shapes/verifier";
-import { Hono, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { Account } from "../account/account.js";
 import { AccountHolder } from "../account/account-holder.js";
 import { type AdminLog, adminLogTo, adminRoutes } from "../admin/admin-routes.js";
-import { attestRoute } from "../endpoints/attest-route.js";
-import { sdkRefreshRoute } from "../endpoints/sdk-refresh-route.js";
-import { type SdkRouteDeps, sdkTokenRoute } from "../endpoints/sdk-token-route.js";
+import { decisionApp } from "../endpoints/decision-app.js";
+import type { SdkRouteDeps } from "../endpoints/sdk-token-route.js";
 import { type DecisionLog, decisionLogTo } from "../observability/decision-log.js";
 import { type LogWriter, logLine, stdoutLogWriter } from "../observability/log-line.js";
 import { AttestMetrics } from "../observability/metrics.js";
@@ -139,16 +138,14 @@ export function createApp(config: AppConfig): Hono {
   });
   app.route("/metrics", metricsRoutes(metrics, config.settings.metricsToken));
 
-  const methodNotAllowed = (c: Parameters<MiddlewareHandler>[0]) =>
-    c.json(errorBody("Method Not Allowed"), 405, { allow: "POST" });
-  app.post("/attest", attestRoute(deps));
-  app.all("/attest", methodNotAllowed);
-  app.get("/nonce", (c) => c.body(null, 204, { "cache-control": "no-store" }));
-  app.all("/nonce", methodNotAllowed);
-  app.post("/token", sdkTokenRoute(deps));
-  app.all("/token", methodNotAllowed);
-  app.post("/refresh", sdkRefreshRoute(deps));
-  app.all("/refresh", methodNotAllowed);
+  const unexpected = (error: Error, c: Context) => {
+    // The name only: messages could echo request data; no stack ever reaches the client.
+    write(logLine(now(), "error", "unexpected error", requestIdOf(c), { error: error.name }));
+    return c.json(errorBody("Internal Server Error"), 500);
+  };
+  const methodNotAllowed = (allow: string) => (c: Context) =>
+    c.json(errorBody("Method Not Allowed"), 405, { allow });
+  app.route("/", decisionApp(deps, unexpected, methodNotAllowed));
 
   app.route(
     "/admin/v1",
@@ -164,10 +161,6 @@ export function createApp(config: AppConfig): Hono {
   );
 
   app.notFound((c) => c.json(errorBody("Not Found"), 404));
-  app.onError((error, c) => {
-    // The name only: messages could echo request data; no stack ever reaches the client.
-    write(logLine(now(), "error", "unexpected error", requestIdOf(c), { error: error.name }));
-    return c.json(errorBody("Internal Server Error"), 500);
-  });
+  app.onError(unexpected);
   return app;
 }

@@ -1,5 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { ApproovErrorBody, ErrorCode } from "@shapes/protocol";
+import type { BodyReadError } from "./read-body.js";
+import { ServiceError } from "./service-error.js";
 
 /** 503: a shared store (Redis) could not answer a check that must not be skipped. */
 export type ErrorStatus = 400 | 413 | 429 | 502 | 503;
@@ -8,7 +10,7 @@ export type ErrorStatus = 400 | 413 | 429 | 502 | 503;
  * A request the service answers with an error body instead of a token. Carries
  * every problem found (`errors`: code -> detail) and the HTTP status to use.
  */
-export class AttestError extends Error {
+export class AttestError extends ServiceError {
   override name = "AttestError";
   constructor(
     readonly status: ErrorStatus,
@@ -16,7 +18,16 @@ export class AttestError extends Error {
     /** 429 and 503: when the client may try again (the Retry-After header). */
     readonly retryAfterSeconds?: number,
   ) {
-    super(Object.keys(errors).join(", "));
+    // The first of the seed's codes is the error's code; the body lists them all.
+    const codes = Object.keys(errors);
+    super(codes[0] ?? "request-refused", codes.join(", "));
+  }
+
+  /** A body that could not be read, as the seed's table names it. */
+  static fromBody(error: BodyReadError): AttestError {
+    return error.code === "body-too-large"
+      ? AttestError.single(413, "rqst-body-too-large", error.message)
+      : AttestError.single(400, "rqst-body-read-fail", error.message);
   }
 
   static single(status: ErrorStatus, code: ErrorCode, detail = ""): AttestError {

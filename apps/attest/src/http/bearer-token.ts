@@ -3,7 +3,7 @@ const BEARER = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
 
 /**
  * The token of an `Authorization: Bearer <token>` header, or undefined when the header is
- * absent or not that form. Callers compare it in constant time (constant-time.ts).
+ * absent or not that form. Callers compare it in constant time (secretsEqual).
  */
 export function bearerToken(header: string | undefined): string | undefined {
   return header === undefined ? undefined : BEARER.exec(header)?.[1];

@@ -1,4 +1,20 @@
-import { AttestError } from "./attest-error.js";
+import { readBounded } from "./read-bounded.js";
+import { ServiceError } from "./service-error.js";
+
+/**
+ * The body could not be had: larger than the limit, or not received (broken, stalled).
+ * Neutral: each app turns it into its own answer (the decision endpoints' rqst-* codes,
+ * the admin API's 413/400).
+ */
+export class BodyReadError extends ServiceError {
+  override name = "BodyReadError";
+  constructor(
+    override readonly code: "body-too-large" | "body-read-failed",
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
 
 export interface BodyLimits {
   maxBytes: number;
@@ -6,11 +22,11 @@ export interface BodyLimits {
 }
 
 const tooLarge = (maxBytes: number) =>
-  AttestError.single(413, "rqst-body-too-large", `limit is ${maxBytes} bytes`);
+  new BodyReadError("body-too-large", `limit is ${maxBytes} bytes`);
 
-const readFailed = (detail: string) => AttestError.single(400, "rqst-body-read-fail", detail);
+const readFailed = (detail: string) => new BodyReadError("body-read-failed", detail);
 
-/** A promise rejecting with rqst-body-read-fail after `timeoutMs`, and its cancel. */
+/** A promise rejecting with body-read-failed after `timeoutMs`, and its cancel. */
 function deadline(timeoutMs: number): { expired: Promise<never>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
@@ -25,7 +41,7 @@ function deadline(timeoutMs: number): { expired: Promise<never>; cancel: () => v
 /**
  * Reads the whole request body within a size limit and a deadline. Refuses early
  * from Content-Length and again while streaming (chunked bodies have none); a
- * stalled or broken upload becomes rqst-body-read-fail instead of a hang.
+ * stalled or broken upload becomes body-read-failed instead of a hang.
  *
  * A body framed by a Content-Length within the limit (what browsers send) is read in one
  * call: @hono/node-server reads it straight from the socket, without the web stream the
@@ -38,34 +54,21 @@ export async function readBody(request: Request, limits: BodyLimits): Promise<Ui
   if (declared !== null && /^\d+$/.test(declared)) return readDeclared(request, limits);
   if (request.body === null) return new Uint8Array(0);
 
-  const reader = request.body.getReader();
   const { expired, cancel } = deadline(limits.timeoutMs);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), expired]);
-      if (done) break;
-      total += value.byteLength;
-      if (total > limits.maxBytes) throw tooLarge(limits.maxBytes);
-      chunks.push(value);
-    }
+    return await readBounded(
+      request.body,
+      limits.maxBytes,
+      () => tooLarge(limits.maxBytes),
+      expired,
+    );
   } catch (error) {
-    // Stop the upload; the socket is dealt with by the server after we answer.
-    reader.cancel().catch(() => {});
-    if (error instanceof AttestError) throw error;
+    // The stream is cancelled; the socket is dealt with by the server after we answer.
+    if (error instanceof BodyReadError) throw error;
     throw readFailed("the body stream failed");
   } finally {
     cancel();
   }
-  reader.releaseLock();
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 /** A Content-Length body: one read under one deadline. */
@@ -75,7 +78,7 @@ async function readDeclared(request: Request, limits: BodyLimits): Promise<Uint8
   try {
     bytes = new Uint8Array(await Promise.race([request.arrayBuffer(), expired]));
   } catch (error) {
-    if (error instanceof AttestError) throw error;
+    if (error instanceof BodyReadError) throw error;
     throw readFailed("the body stream failed");
   } finally {
     cancel();

@@ -1,4 +1,5 @@
 import type { ErrorCode } from "@shapes/protocol";
+import { ServiceError } from "../http/service-error.js";
 
 /** An integration's token-check code (its descriptor's `codes.tokenCheck`). */
 export type UpstreamCheckCode = ErrorCode;
@@ -8,20 +9,20 @@ export type UpstreamCheckCode = ErrorCode;
  * slow, broken, or refusing our configuration). Answered as 502 with `code`, never
  * as a token: the operator has something to fix.
  */
-export class UpstreamCheckError extends Error {
+export class UpstreamCheckError extends ServiceError {
   override name = "UpstreamCheckError";
   constructor(
-    readonly code: UpstreamCheckCode,
+    override readonly code: UpstreamCheckCode,
     readonly detail: string,
   ) {
-    super(detail);
+    super(code, detail);
   }
 }
 
 /** Several checks of one request could not be completed: one 502 answer lists them all. */
-export class UpstreamCheckErrors extends Error {
+export class UpstreamCheckErrors extends ServiceError {
   override name = "UpstreamCheckErrors";
   constructor(readonly failures: readonly UpstreamCheckError[]) {
-    super(failures.map((failure) => failure.detail).join("; "));
+    super("upstream-checks-failed", failures.map((failure) => failure.detail).join("; "));
   }
 }

@@ -1,3 +1,4 @@
+import { readBounded } from "../http/read-bounded.js";
 import { type UpstreamCheckCode, UpstreamCheckError } from "./upstream-check-error.js";
 
 /** What an upstream answered: any status, with its (bounded) body as text. */
@@ -21,24 +22,6 @@ export interface UpstreamRequest {
 /** Upstream answers are small; a bigger one is refused rather than buffered. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-async function readLimited(response: Response, fail: (detail: string) => Error): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_ANSWER_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw fail("answered more than 64 KiB");
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /**
  * One request to an integration's server, within `timeoutMs`, never following a redirect.
  * Resolves with whatever status came back (the caller decides what it means); rejects with
@@ -56,7 +39,10 @@ export async function upstreamRequest(request: UpstreamRequest): Promise<Upstrea
     throw signal.aborted ? timedOut() : fail("unreachable");
   }
   try {
-    const text = await readLimited(response, fail);
+    const bytes = response.body
+      ? await readBounded(response.body, MAX_ANSWER_BYTES, () => fail("answered more than 64 KiB"))
+      : new Uint8Array(0);
+    const text = Buffer.from(bytes).toString("utf8");
     return { status: response.status, headers: response.headers, text };
   } catch (error) {
     if (error instanceof UpstreamCheckError) throw error;

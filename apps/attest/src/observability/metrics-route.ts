@@ -1,6 +1,6 @@
+import { secretsEqual } from "@shapes/node-service";
 import { Hono } from "hono";
 import { bearerToken } from "../http/bearer-token.js";
-import { constantTimeEqual } from "../http/constant-time.js";
 import type { AttestMetrics } from "./metrics.js";
 
 const unauthorized = (message: string) =>
@@ -23,7 +23,7 @@ export function metricsRoutes(metrics: AttestMetrics, token: string | undefined)
     if (token !== undefined) {
       const given = bearerToken(c.req.header("authorization"));
       if (given === undefined) return unauthorized("metrics token required");
-      if (!constantTimeEqual(given, token)) return unauthorized("metrics token not accepted");
+      if (!secretsEqual(given, token)) return unauthorized("metrics token not accepted");
     }
     return c.body(await metrics.text(), 200, {
       "content-type": metrics.contentType,

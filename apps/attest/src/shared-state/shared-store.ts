@@ -1,5 +1,6 @@
 import type { ReplayStore } from "@shapes/verifier";
 import type { Account } from "../account/account.js";
+import { ServiceError } from "../http/service-error.js";
 
 /** One key's limit, for `takeAll`. */
 export interface RateLimitEntry {
@@ -19,9 +20,11 @@ export interface RateLimitStore {
 }
 
 /** The shared store could not answer (down, restarting, too slow): callers fail closed. */
-export class SharedStoreUnavailableError extends Error {
+export class SharedStoreUnavailableError extends ServiceError {
   override name = "SharedStoreUnavailableError";
-  readonly code = "shared-store-unavailable";
+  constructor(message: string, options?: ErrorOptions) {
+    super("shared-store-unavailable", message, options);
+  }
 }
 
 /** One revision of the shared account document (`approov:account`). */
@@ -79,7 +82,9 @@ export interface SharedStore extends ReplayStore, RateLimitStore {
  * an account this version does not accept, e.g. written by a newer attest): the instance
  * keeps its last good account and refuses admin changes until it can read it again.
  */
-export class SharedAccountInvalidError extends Error {
+export class SharedAccountInvalidError extends ServiceError {
   override name = "SharedAccountInvalidError";
-  readonly code = "shared-account-invalid";
+  constructor(message: string) {
+    super("shared-account-invalid", message);
+  }
 }

@@ -1,6 +1,7 @@
+import { secretsEqual } from "@shapes/node-service";
 import type { CaptchaEmbed } from "@shapes/protocol";
 import { EncryptJWT, errors as joseErrors, jwtDecrypt } from "jose";
-import { constantTimeEqual } from "../http/constant-time.js";
+import { ServiceError } from "../http/service-error.js";
 import { type CryptoKey, importAesGcmKey } from "./import-keys.js";
 
 /** What a refresh token carries. Encrypted: the browser holds it but cannot read it. */
@@ -31,10 +32,10 @@ export interface RefreshClaims {
 /** The detail of `aprv-invalid-refresh-token`. */
 export type RefreshTokenProblem = "missing" | "invalid" | "expired" | "bound to another key";
 
-export class RefreshTokenError extends Error {
+export class RefreshTokenError extends ServiceError {
   override name = "RefreshTokenError";
   constructor(readonly problem: RefreshTokenProblem) {
-    super(problem);
+    super("refresh-token-invalid", problem);
   }
 }
 
@@ -112,7 +113,7 @@ export class RefreshTokens {
     }
     if (!hasShape(payload)) throw new RefreshTokenError("invalid");
     const claims = payload as unknown as RefreshClaims;
-    if (jkt !== undefined && !constantTimeEqual(claims.jkt, jkt)) {
+    if (jkt !== undefined && !secretsEqual(claims.jkt, jkt)) {
       throw new RefreshTokenError("bound to another key");
     }
     return claims;

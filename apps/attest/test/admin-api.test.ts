@@ -179,6 +179,7 @@ describe("admin API: GET /account", () => {
       "refreshTokenLifetimeSeconds",
       "siteKey",
       "tokenLifetimeSeconds",
+      "turnstile",
     ]);
     expect(view.siteKey).toBe(account.siteKey);
     expect(view.apis).toEqual({ localhost: { allowWeb: true, jwe: false } });
@@ -445,9 +446,9 @@ describe("admin API: /web", () => {
       "key",
     );
     await expectError(
-      await adminCall(app, "PUT", "/web/turnstile/k1", { secret: OWN_SECRET }),
+      await adminCall(app, "PUT", "/web/altcha/k1", { secret: OWN_SECRET }),
       404,
-      "unknown integration: use hcaptcha, recaptcha or fingerprint",
+      "unknown integration: use hcaptcha, recaptcha, fingerprint or turnstile",
     );
     expect(store.get()).toBe(before);
   });

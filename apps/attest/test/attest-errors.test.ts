@@ -284,6 +284,7 @@ describe("POST /attest account and target errors (aprv-*)", () => {
         a.hcaptcha.sites = {};
         a.recaptcha.sites = {};
         a.fingerprint.subscriptions = {};
+        a.turnstile.sites = {};
       },
     });
     await expectErrors(await postAttest(bare.app, params(bare.account)), 400, [

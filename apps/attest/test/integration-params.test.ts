@@ -1,5 +1,10 @@
 import type { ErrorCode } from "@shapes/protocol";
-import { LOCAL_FINGERPRINT_PUBLIC_KEY, RECAPTCHA_V2_TEST_KEYS } from "@shapes/protocol";
+import {
+  LOCAL_FINGERPRINT_PUBLIC_KEY,
+  RECAPTCHA_V2_TEST_KEYS,
+  TURNSTILE_DUMMY_TOKEN,
+  TURNSTILE_TEST_KEYS,
+} from "@shapes/protocol";
 import { describe, expect, it } from "vitest";
 import type { Account } from "../src/account/account.js";
 import { expectErrorAnswer, type Flow } from "./helpers/error-codes.js";
@@ -7,7 +12,7 @@ import { PUBLISHER, sdkApp } from "./helpers/sdk-setup.js";
 import { postAttest } from "./helpers/test-app.js";
 
 /**
- * The web protection parameter and account codes (aprv-*, hcap-*, recap-*, fp-*), each
+ * The web protection parameter and account codes (aprv-*, hcap-*, recap-*, fp-*, turn-*), each
  * triggered over HTTP in both flows: the form flow (`POST /attest`) and the SDK's
  * `POST /token` (with a valid DPoP proof, so the answer lists only the parameter codes).
  * All are found before any upstream call: no sandbox needed.
@@ -27,6 +32,11 @@ const FINGERPRINT: Params = {
   "fingerprint-public-api-key": LOCAL_FINGERPRINT_PUBLIC_KEY,
   "fingerprint-visitor-id": "eZsCHxhztqEOX0ZmOlwi",
   "fingerprint-request-id": "1708102555327.NLOjmg",
+};
+
+const TURNSTILE: Params = {
+  "turnstile-site-key": TURNSTILE_TEST_KEYS.alwaysPasses,
+  "turnstile-token": TURNSTILE_DUMMY_TOKEN,
 };
 
 interface Case {
@@ -64,6 +74,7 @@ const CASES: Case[] = [
       a.hcaptcha.sites = {};
       a.recaptcha.sites = {};
       a.fingerprint.subscriptions = {};
+      a.turnstile.sites = {};
     },
     codes: ["aprv-no-web-protect-def", "recap-config-not-found"],
   },
@@ -187,6 +198,36 @@ const CASES: Case[] = [
         "fingerprint-visitor-id: must be 1 to 256 visible ASCII characters, fingerprint-request-id: must be 1 to 256 visible ASCII characters",
     },
   },
+  // Turnstile: the same rules through the same registry.
+  {
+    name: "Turnstile site key without token",
+    params: without(TURNSTILE, "turnstile-token"),
+    codes: ["turn-param-mismatch"],
+    details: { "turn-param-mismatch": "turnstile-token is missing" },
+  },
+  {
+    name: "empty Turnstile parameters",
+    params: emptied(TURNSTILE),
+    codes: ["turn-empty-site-key", "turn-empty-token"],
+  },
+  {
+    name: "an unknown Turnstile site key",
+    params: { ...TURNSTILE, "turnstile-site-key": "0x4AAAAAAAunknown" },
+    codes: ["turn-site-key-not-found"],
+    details: { "turn-site-key-not-found": "0x4AAAAAAAunknown" },
+  },
+  {
+    name: "Turnstile parameters, no Turnstile site",
+    params: TURNSTILE,
+    account: (a) => (a.turnstile.sites = {}),
+    codes: ["turn-config-not-found"],
+  },
+  {
+    name: "Turnstile required, hCaptcha given",
+    params: HCAPTCHA,
+    account: (a) => (a.turnstile.optional = false),
+    codes: ["turn-missing-required-params"],
+  },
   // Several integrations: every problem of every integration in one answer.
   {
     name: "problems in all three integrations at once",
@@ -211,12 +252,14 @@ const CASES: Case[] = [
       a.hcaptcha.optional = false;
       a.recaptcha.optional = false;
       a.fingerprint.optional = false;
+      a.turnstile.optional = false;
     },
     codes: [
       "aprv-no-web-protect-params",
       "hcap-missing-required-params",
       "recap-missing-required-params",
       "fp-missing-required-params",
+      "turn-missing-required-params",
     ],
   },
 ];

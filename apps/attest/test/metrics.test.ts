@@ -193,7 +193,8 @@ describe("GET /metrics: token requests", () => {
       endpoint: (v) => ["attest", "token", "refresh"].includes(v),
       outcome: (v) => ["valid", "invalid", "error"].includes(v),
       code: (v) => v === "none" || v === "other" || isErrorCode(v),
-      integration: (v) => ["hcaptcha", "recaptcha", "fingerprint", "combined", "none"].includes(v),
+      integration: (v) =>
+        ["hcaptcha", "recaptcha", "fingerprint", "turnstile", "combined", "none"].includes(v),
       api: (v) => v === "other" || Object.hasOwn(test.account.apis, v),
       result: (v) => ["passed", "failed", "error"].includes(v),
       le: (v) => v === "+Inf" || Number.isFinite(Number(v)),

@@ -1,6 +1,7 @@
 /**
  * Every error code of the web protection service, with the seed's description
- * ("Troubleshooting Web Protection Errors"). The service answers these in
+ * ("Troubleshooting Web Protection Errors"), plus the `turn-*` codes of Turnstile, the
+ * integration this project adds in the seed's pattern. The service answers these in
  * `{"message": ..., "errors": {code: detail}}`; tests read this table to make
  * sure each code has a test that produces it.
  */
@@ -78,6 +79,19 @@ export const ERROR_CODES = {
     "The reCAPTCHA Site key specified in a request doesn't match any defined in the selected Approov account.",
   "recap-token-check":
     "There was an error performing the reCAPTCHA server-side check; the error string is included in the value.",
+  // Cloudflare Turnstile: not in the seed (which predates it); the same shape as hCaptcha's.
+  "turn-config-not-found":
+    "Turnstile parameters were used in the request but no Turnstile sites are defined for the account.",
+  "turn-missing-required-params":
+    "The request doesn't have Turnstile parameters, but a Turnstile check is required by the account settings.",
+  "turn-param-mismatch":
+    "Some of the parameters for a Turnstile check are specified but others are missing.",
+  "turn-empty-site-key": "A request has a Turnstile site key parameter set to the empty string.",
+  "turn-empty-token": "A request has a Turnstile token parameter set to the empty string.",
+  "turn-site-key-not-found":
+    "The Turnstile site key specified in a request doesn't match any defined in the selected Approov account.",
+  "turn-token-check":
+    "There was an error performing the Turnstile server-side check; the error string is included in the value.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -123,8 +123,33 @@ export const FINGERPRINT = describe({
   sdk: { keySetting: "fingerprintPublicAPIKey", resultOption: "fingerprintIDResult" },
 });
 
+/** Cloudflare Turnstile: not in the seed; named in its pattern (`turn-*`, `turn:`). */
+export const TURNSTILE = describe({
+  name: "turnstile",
+  title: "Turnstile",
+  cliFlag: "turnstile",
+  embedPrefix: "turn:",
+  entriesKey: "sites",
+  entryName: "site key",
+  keyParam: "turnstile-site-key",
+  resultParams: ["turnstile-token"],
+  tokenOnlyParams: [],
+  emptyCodes: {
+    "turnstile-site-key": "turn-empty-site-key",
+    "turnstile-token": "turn-empty-token",
+  },
+  codes: {
+    configNotFound: "turn-config-not-found",
+    missingRequired: "turn-missing-required-params",
+    paramMismatch: "turn-param-mismatch",
+    keyNotFound: "turn-site-key-not-found",
+    tokenCheck: "turn-token-check",
+  },
+  sdk: { keySetting: "turnstileSiteKey", resultOption: "turnstileToken" },
+});
+
 /** Every integration, in the order requests are checked, listed and labelled. */
-export const INTEGRATIONS = [HCAPTCHA, RECAPTCHA, FINGERPRINT] as const;
+export const INTEGRATIONS = [HCAPTCHA, RECAPTCHA, FINGERPRINT, TURNSTILE] as const;
 
 export type Integration = (typeof INTEGRATIONS)[number]["name"];
 

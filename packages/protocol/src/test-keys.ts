@@ -35,3 +35,25 @@ export const LOCAL_RECAPTCHA_V3_SITE_KEY = "6LcLocalSandboxV3DemoSiteKey00000000
 
 /** The local account's Fingerprint subscription public API key (the sandbox accepts any). */
 export const LOCAL_FINGERPRINT_PUBLIC_KEY = "local-sandbox-public-key";
+
+/**
+ * Cloudflare Turnstile's published testing keys: the test sitekeys make the widget hand out
+ * the dummy token, which siteverify accepts only with a test secret; the secret decides the
+ * verdict (always passes, always fails, or "already spent").
+ */
+export const TURNSTILE_TEST_KEYS = {
+  alwaysPasses: "1x00000000000000000000AA",
+  alwaysBlocks: "2x00000000000000000000AB",
+  passesInvisible: "1x00000000000000000000BB",
+  blocksInvisible: "2x00000000000000000000BB",
+  forcesInteractive: "3x00000000000000000000FF",
+} as const;
+
+export const TURNSTILE_TEST_SECRETS = {
+  alwaysPasses: "1x0000000000000000000000000000000AA",
+  alwaysFails: "2x0000000000000000000000000000000AA",
+  alreadySpent: "3x0000000000000000000000000000000AA",
+} as const;
+
+/** The token every test sitekey hands out. */
+export const TURNSTILE_DUMMY_TOKEN = "XXXX.DUMMY.TOKEN.XXXX";

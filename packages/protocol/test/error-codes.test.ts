@@ -16,7 +16,17 @@ describe("error codes", () => {
       (m) => m[1],
     );
     expect(seedCodes.length).toBeGreaterThan(30);
-    expect([...ALL_ERROR_CODES].sort()).toEqual([...new Set(seedCodes)].sort());
+    const ours = ALL_ERROR_CODES.filter((code) => code.startsWith("turn-"));
+    const seedTable = ALL_ERROR_CODES.filter((code) => !ours.includes(code));
+    expect([...seedTable].sort()).toEqual([...new Set(seedCodes)].sort());
+  });
+
+  it("adds Turnstile's codes in the seed's hCaptcha pattern, and nothing else", () => {
+    const ours = ALL_ERROR_CODES.filter((code) => code.startsWith("turn-"));
+    const hcaptcha = ALL_ERROR_CODES.filter((code) => code.startsWith("hcap-"));
+    expect(ours.map((code) => code.slice("turn-".length)).sort()).toEqual(
+      hcaptcha.map((code) => code.slice("hcap-".length)).sort(),
+    );
   });
 
   it("recognises codes and rejects other strings", () => {

@@ -16,7 +16,7 @@ export interface RunningSandbox {
   /** Every upstream URL setting of attest, pointing at this sandbox. */
   settings: Pick<
     AttestSettings,
-    "hcaptchaSiteverifyUrl" | "recaptchaSiteverifyUrl" | "fingerprintApiUrls"
+    "hcaptchaSiteverifyUrl" | "recaptchaSiteverifyUrl" | "fingerprintApiUrls" | "turnstileSiteverifyUrl"
   >;
   /** Asks the sandbox for a fresh single-use token, as its browser widget does. */
   execute(sitekey: string, host?: string): Promise<{ response: string; key: string }>;
@@ -72,6 +72,7 @@ function sandboxClient(url: string, stop: () => Promise<void>): RunningSandbox {
         EU: `${url}/fingerprint/eu-api`,
         Asia: `${url}/fingerprint/ap-api`,
       },
+      turnstileSiteverifyUrl: `${url}/turnstile/v0/siteverify`,
     },
     async execute(sitekey, host = "localhost") {
       return (await postJson(`${url}/1/execute`, { sitekey, host })) as {

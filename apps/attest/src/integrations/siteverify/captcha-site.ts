@@ -10,13 +10,19 @@ import {
 import { ENTRY_DEFAULTS, ENTRY_FIELDS, parseEntryBase } from "../entry-fields.js";
 import type { EntryBase } from "../integration.js";
 
-/** One site of a siteverify-based service (`approov web -<service> -add ...`). */
-export interface CaptchaSiteConfig extends EntryBase {
+/** What every site of a siteverify-based service has (`approov web -<service> -add ...`). */
+export interface SiteverifySite extends EntryBase {
   /** Hostnames a result must come from; empty = no domain check. */
   domains: string[];
-  /** Minimum probability of being human (0..1); 0 accepts every result. */
-  minScore: number;
+  /** Minimum probability of being human (0..1); 0 or absent accepts every result. */
+  minScore?: number;
   /** Whether the client IP is sent to siteverify as `remoteip`. */
+  includeIP?: boolean;
+}
+
+/** A site of a scoring captcha (hCaptcha, reCAPTCHA): a minimum score and `remoteip`. */
+export interface CaptchaSiteConfig extends SiteverifySite {
+  minScore: number;
   includeIP: boolean;
 }
 

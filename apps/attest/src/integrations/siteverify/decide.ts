@@ -2,11 +2,11 @@ import type { ErrorCode } from "@shapes/protocol";
 import { listForDetail } from "../../http/list-for-detail.js";
 import type { CheckDecision } from "../check-outcome.js";
 import { UpstreamCheckError } from "../upstream-check-error.js";
-import type { CaptchaSiteConfig } from "./captcha-site.js";
+import type { SiteverifySite } from "./captcha-site.js";
 import type { SiteverifyResult } from "./siteverify.js";
 
 /** What differs between siteverify services in judging an answer. */
-export interface SiteverifyRules<Site extends CaptchaSiteConfig = CaptchaSiteConfig> {
+export interface SiteverifyRules<Site extends SiteverifySite = SiteverifySite> {
   /** Names the service in a failed check's reason (`<name> success=false (...)`). */
   name: string;
   /** The service's token-check code, for answers that blame our configuration. */
@@ -18,8 +18,8 @@ export interface SiteverifyRules<Site extends CaptchaSiteConfig = CaptchaSiteCon
   configErrorCodes: ReadonlySet<string>;
   /** Put before the other reasons (some services' name the service, some are bare). */
   reasonPrefix: string;
-  /** The answer's score as a probability of being human. */
-  humanity(score: number): number;
+  /** The answer's score as a probability of being human (services with scores). */
+  humanity?(score: number): number;
   /** A rule between the domain and score rules (e.g. allowed actions). */
   extra?(result: Omit<SiteverifyResult, "answer">, site: Site): CheckDecision | undefined;
 }
@@ -47,7 +47,7 @@ export function unsuccessfulDecision(
  * service's extra rule, and enough humanity: an answer without a score cannot meet a
  * non-zero minimum.
  */
-export function decideSiteverify<Site extends CaptchaSiteConfig>(
+export function decideSiteverify<Site extends SiteverifySite>(
   result: Omit<SiteverifyResult, "answer">,
   site: Site,
   rules: SiteverifyRules<Site>,
@@ -65,9 +65,10 @@ export function decideSiteverify<Site extends CaptchaSiteConfig>(
   }
   const extra = rules.extra?.(result, site);
   if (extra) return extra;
-  if (site.minScore > 0) {
-    if (result.score === undefined) return fail("min score (no score)");
-    if (rules.humanity(result.score) < site.minScore) return fail("min score");
+  const minScore = site.minScore ?? 0;
+  if (minScore > 0) {
+    if (result.score === undefined || !rules.humanity) return fail("min score (no score)");
+    if (rules.humanity(result.score) < minScore) return fail("min score");
   }
   return { passed: true };
 }

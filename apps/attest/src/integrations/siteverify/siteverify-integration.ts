@@ -13,7 +13,7 @@ import {
   type IntegrationSettingsSpec,
   type RequestedCheck,
 } from "../integration.js";
-import type { CaptchaSiteConfig } from "./captcha-site.js";
+import type { SiteverifySite } from "./captcha-site.js";
 import { decideSiteverify, type SiteverifyRules } from "./decide.js";
 import { type SiteverifyResult, siteverify } from "./siteverify.js";
 
@@ -24,7 +24,7 @@ export interface SiteverifyDecoyEntry extends CaptchaEmbed {
 }
 
 /** What one siteverify-based service (a captcha checked by a siteverify POST) is made of. */
-export interface SiteverifyService<Site extends CaptchaSiteConfig, Extras> {
+export interface SiteverifyService<Site extends SiteverifySite, Extras> {
   descriptor: IntegrationDescriptor;
   parseEntry(raw: unknown, prefix: string): Site;
   /** The service's own further parameters (default: none). */
@@ -59,7 +59,7 @@ export interface SiteverifyService<Site extends CaptchaSiteConfig, Extras> {
  * `remoteip` when the site has includeIP), applies the site's rules, and builds the
  * embeds, filling what a failed answer lacks so valid and decoy tokens look alike.
  */
-export function siteverifyIntegration<Site extends CaptchaSiteConfig, Extras>(
+export function siteverifyIntegration<Site extends SiteverifySite, Extras>(
   service: SiteverifyService<Site, Extras>,
 ): AnyIntegrationUnit {
   const { descriptor, rules } = service;

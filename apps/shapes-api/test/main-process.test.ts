@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type ServiceProcess, startServiceProcess } from "@shapes/test-stack";
 import { calculateJwkThumbprint } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -47,9 +48,21 @@ function runToExit(env: NodeJS.ProcessEnv): Promise<Exit> {
   });
 }
 
-const running: ChildProcess[] = [];
+const running: ServiceProcess[] = [];
+
+/** The built service on a free port, stopped after the test. */
+async function start(env: Record<string, string>): Promise<ServiceProcess> {
+  const service = await startServiceProcess({
+    name: "shapes-api",
+    args: [MAIN],
+    env: baseEnv(env) as Record<string, string>,
+    replaceEnv: true,
+  });
+  running.push(service);
+  return service;
+}
 afterEach(() => {
-  for (const child of running.splice(0)) child.kill("SIGTERM");
+  for (const service of running.splice(0)) void service.stop();
 });
 
 describe("node dist/main.js", () => {
@@ -74,20 +87,8 @@ describe("node dist/main.js", () => {
   });
 
   it("serves over a real socket with a valid secret", async () => {
-    const child = spawn(process.execPath, [MAIN], {
-      env: baseEnv({ SHAPES_PORT: "0", APPROOV_SECRET: SECRET_BASE64 }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    running.push(child);
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout?.on("data", (chunk) => {
-        out += chunk;
-        const match = /shapes-api listening on (http:\/\/\S+)/.exec(out);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.on("exit", (code) => reject(new Error(`exited early with ${code}`)));
-    });
+    const service = await start({ SHAPES_PORT: "0", APPROOV_SECRET: SECRET_BASE64 });
+    const { url, child } = service;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const health = await fetch(`${url}/healthz`);
@@ -108,23 +109,10 @@ describe("node dist/main.js", () => {
   });
 
   it("checks JWE tokens and DPoP proofs over a real socket", async () => {
-    const child = spawn(process.execPath, [MAIN], {
-      env: baseEnv({
-        SHAPES_PORT: "0",
-        APPROOV_SECRET: SECRET_BASE64,
-        APPROOV_ENCRYPTION_SECRET: ENCRYPTION_SECRET_BASE64,
-      }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    running.push(child);
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout?.on("data", (chunk) => {
-        out += chunk;
-        const match = /shapes-api listening on (http:\/\/\S+)/.exec(out);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.on("exit", (code) => reject(new Error(`exited early with ${code}`)));
+    const { url } = await start({
+      SHAPES_PORT: "0",
+      APPROOV_SECRET: SECRET_BASE64,
+      APPROOV_ENCRYPTION_SECRET: ENCRYPTION_SECRET_BASE64,
     });
 
     const jwe = await encryptToken();

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { startServiceProcess } from "@shapes/test-stack";
 
 /** The service's entry point, run from source (node --import tsx: one process, no wrapper). */
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 const APP_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const LISTENING = /attest listening on (http:\/\/\S+)/;
 
 export interface RunningAttest {
   url: string;
@@ -20,21 +20,23 @@ export interface ExitedAttest {
   output: string;
 }
 
+/** attest's environment for a test: a free port, `dataDir`, memory state unless `env` says. */
+const attestEnv = (dataDir: string, env: Record<string, string>): Record<string, string> => ({
+  ATTEST_PORT: "0",
+  HOST: "127.0.0.1",
+  ATTEST_DATA_DIR: dataDir,
+  // The in-memory store unless a test names a Redis (a developer's own REDIS_URL is ignored).
+  REDIS_URL: "",
+  ...env,
+});
+
 function spawnAttest(
   dataDir: string,
   env: Record<string, string>,
 ): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: APP_DIR,
-    env: {
-      ...process.env,
-      ATTEST_PORT: "0",
-      HOST: "127.0.0.1",
-      ATTEST_DATA_DIR: dataDir,
-      // The in-memory store unless a test names a Redis (a developer's own REDIS_URL is ignored).
-      REDIS_URL: "",
-      ...env,
-    },
+    env: { ...process.env, ...attestEnv(dataDir, env) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
@@ -53,29 +55,12 @@ export function startAttest(
   timeoutMs = 20_000,
   env: Record<string, string> = {},
 ): Promise<RunningAttest> {
-  const { child, output } = spawnAttest(dataDir, env);
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  const stop = (signal: NodeJS.Signals = "SIGTERM") => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    return exited;
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop("SIGKILL");
-      reject(new Error(`attest did not start within ${timeoutMs} ms:\n${output()}`));
-    }, timeoutMs);
-    const onData = () => {
-      const match = LISTENING.exec(output());
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      child.stdout?.off("data", onData);
-      resolve({ url: match[1], child, output, stop });
-    };
-    child.stdout?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`attest exited with ${code} before listening:\n${output()}`));
-    });
+  return startServiceProcess({
+    name: "attest",
+    args: ["--import", "tsx", MAIN],
+    env: attestEnv(dataDir, env),
+    cwd: APP_DIR,
+    timeoutMs,
   });
 }
 

@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { startServiceProcess } from "@shapes/test-stack";
 import type { AttestSettings } from "../../src/settings.js";
 
 /** The captcha sandbox's built entry point (apps/captcha-sandbox, built by turbo first). */
@@ -16,7 +16,10 @@ export interface RunningSandbox {
   /** Every upstream URL setting of attest, pointing at this sandbox. */
   settings: Pick<
     AttestSettings,
-    "hcaptchaSiteverifyUrl" | "recaptchaSiteverifyUrl" | "fingerprintApiUrls" | "turnstileSiteverifyUrl"
+    | "hcaptchaSiteverifyUrl"
+    | "recaptchaSiteverifyUrl"
+    | "fingerprintApiUrls"
+    | "turnstileSiteverifyUrl"
   >;
   /** Asks the sandbox for a fresh single-use token, as its browser widget does. */
   execute(sitekey: string, host?: string): Promise<{ response: string; key: string }>;
@@ -108,51 +111,22 @@ function sandboxClient(url: string, stop: () => Promise<void>): RunningSandbox {
   };
 }
 
-const LISTENING = /captcha-sandbox listening on (http:\/\/\S+)/;
-
 /**
- * Spawns the real sandbox process on a free port (SANDBOX_PORT=0) and reads its
- * URL from the startup line it prints.
+ * Starts the real sandbox process on a free port (SANDBOX_PORT=0), with its test
+ * controls on, and reads its URL from the startup line it prints.
  */
-export function startSandbox(
+export async function startSandbox(
   timeoutMs = 10_000,
   env: Record<string, string> = {},
 ): Promise<RunningSandbox> {
   if (!existsSync(SANDBOX_MAIN)) {
-    return Promise.reject(
-      new Error(`${SANDBOX_MAIN} is missing: build apps/captcha-sandbox first`),
-    );
+    throw new Error(`${SANDBOX_MAIN} is missing: build apps/captcha-sandbox first`);
   }
-  const child: ChildProcess = spawn(process.execPath, [SANDBOX_MAIN], {
-    env: { ...process.env, SANDBOX_PORT: "0", HOST: "127.0.0.1", SANDBOX_CONTROL: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+  const service = await startServiceProcess({
+    name: "captcha-sandbox",
+    args: [SANDBOX_MAIN],
+    env: { SANDBOX_PORT: "0", HOST: "127.0.0.1", SANDBOX_CONTROL: "1", ...env },
+    timeoutMs,
   });
-  let output = "";
-  const stop = () =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once("exit", () => done());
-      child.kill("SIGTERM");
-    });
-
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`captcha-sandbox did not start within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = LISTENING.exec(output);
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      resolve(sandboxClient(match[1], stop));
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`captcha-sandbox exited with ${code} before listening:\n${output}`));
-    });
-  });
+  return sandboxClient(service.url, () => service.stop());
 }

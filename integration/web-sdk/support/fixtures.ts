@@ -3,7 +3,7 @@ import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { installHcaptcha } from "./hcaptcha-stub.js";
 import { type AccountSettings, type Stack, startStack } from "./stack.js";
 
-type Sdk = typeof import("../../src/index.js");
+type Sdk = typeof import("@shapes/web-sdk");
 
 /** What a test learns about an error thrown in the page (errors do not cross as objects). */
 export interface ErrorReport {

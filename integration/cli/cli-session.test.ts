@@ -3,9 +3,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_WARNING, ATTENTION, WEB_WARNING } from "../src/confirm.js";
-import { type AttestProcess, startAttest } from "./helpers/attest-process.js";
-import { approov, approovOnTerminal } from "./helpers/run-approov.js";
+import { API_WARNING, ATTENTION, WEB_WARNING } from "../../packages/cli/src/confirm.js";
+import { approov, approovOnTerminal } from "../../packages/cli/test/helpers/run-approov.js";
+import { type AttestProcess, startAttest } from "./attest-process.js";
 
 // The parts around every command: help, the YES prompt, finding and sending the admin key,
 // and an unreachable service.

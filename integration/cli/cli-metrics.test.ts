@@ -3,12 +3,12 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLEAR_SCREEN } from "../src/commands/metrics.js";
-import { type AttestProcess, startAttest } from "./helpers/attest-process.js";
-import { approov, type RunOptions } from "./helpers/run-approov.js";
-import { type SandboxProcess, startSandbox } from "./helpers/sandbox-process.js";
+import { CLEAR_SCREEN } from "../../packages/cli/src/commands/metrics.js";
+import { approov, type RunOptions } from "../../packages/cli/test/helpers/run-approov.js";
+import { type AttestProcess, startAttest } from "./attest-process.js";
+import { type SandboxProcess, startSandbox } from "./sandbox-process.js";
 
-const BIN = fileURLToPath(new URL("../bin/approov.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../packages/cli/bin/approov.js", import.meta.url));
 // hCaptcha's test keys (the sandbox honours them): the publisher key passes, the
 // enterprise bot key scores 1 and the default account's minScore 0.5 refuses it.
 const PUBLISHER = ["10000000-ffff-ffff-ffff-000000000001", "10000000-aaaa-bbbb-cccc-000000000001"];

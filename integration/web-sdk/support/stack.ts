@@ -5,11 +5,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startServiceProcess } from "@shapes/test-stack";
 import { startPageServer } from "./page-server.js";
-import { startNodeService } from "./processes.js";
 
-export const packageDir = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-export const repoRoot = resolve(packageDir, "../..");
+export const repoRoot = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+/** The web SDK package under test. */
+export const packageDir = join(repoRoot, "packages/web-sdk");
 export const sdkFile = join(packageDir, "dist/approov.js");
 
 /** An hCaptcha site only these tests use: not a test key, so its tokens are single-use. */
@@ -48,13 +49,13 @@ export async function startStack(
     const page = await startPageServer(sdkFile);
     stops.push(page.close);
 
-    const sandbox = await startNodeService(
-      "captcha-sandbox",
-      "apps/captcha-sandbox/dist/main.js",
-      { SANDBOX_PORT: "0", HOST: "127.0.0.1" },
-      repoRoot,
-    );
-    stops.push(sandbox.stop);
+    const sandbox = await startServiceProcess({
+      name: "captcha-sandbox",
+      args: ["apps/captcha-sandbox/dist/main.js"],
+      env: { SANDBOX_PORT: "0", HOST: "127.0.0.1" },
+      cwd: repoRoot,
+    });
+    stops.push(() => sandbox.stop());
 
     execFileSync(process.execPath, ["apps/attest/dist/init.js"], {
       cwd: repoRoot,
@@ -67,10 +68,10 @@ export async function startStack(
     account.hcaptcha.sites[SINGLE_USE_SITE_KEY] = { secret: SINGLE_USE_SITE_SECRET };
     writeFileSync(accountFile, JSON.stringify(account, null, 2), { mode: 0o600 });
 
-    const attest = await startNodeService(
-      "attest",
-      "apps/attest/dist/main.js",
-      {
+    const attest = await startServiceProcess({
+      name: "attest",
+      args: ["apps/attest/dist/main.js"],
+      env: {
         ATTEST_PORT: "0",
         HOST: "127.0.0.1",
         ATTEST_DATA_DIR: dataDir,
@@ -78,9 +79,9 @@ export async function startStack(
         WEB_ORIGIN: page.origin,
         ...attestEnv,
       },
-      repoRoot,
-    );
-    stops.push(attest.stop);
+      cwd: repoRoot,
+    });
+    stops.push(() => attest.stop());
 
     return {
       pageOrigin: page.origin,

@@ -8,7 +8,7 @@ const executablePath =
   process.env.CHROMIUM_PATH || (existsSync(systemChromium) ? systemChromium : undefined);
 
 export default defineConfig({
-  testDir: "test",
+  testDir: "web-sdk",
   testMatch: "**/*.spec.ts",
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -3,16 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
-import { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approovToken, approovTokenBinding } from "../src/hono.js";
 import {
   ApproovTokenError,
   createApproovTokenVerifier,
   decodeApproovSecret,
   tokenChannel,
-} from "../src/index.js";
-import { appEntry, type RunningService, runToExit, startService } from "./helpers/spawn-service.js";
+} from "@shapes/verifier";
+import { approovToken, approovTokenBinding } from "@shapes/verifier/hono";
+import { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appEntry, type RunningService, runToExit, startService } from "./spawn-service.js";
 
 /**
  * Tokens made by the REAL attest service (its process, its account file, its hCaptcha

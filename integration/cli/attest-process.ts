@@ -1,12 +1,13 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { startServiceProcess } from "@shapes/test-stack";
 
-const ATTEST_DIST = fileURLToPath(new URL("../../../../apps/attest/dist/", import.meta.url));
+const ATTEST_DIST = fileURLToPath(new URL("../../apps/attest/dist/", import.meta.url));
 const STARTUP_TIMEOUT_MS = 15_000;
 
 export interface AttestProcess {
@@ -43,45 +44,23 @@ export async function startAttest(extraEnv: Record<string, string> = {}): Promis
   };
   await promisify(execFile)(process.execPath, [join(ATTEST_DIST, "init.js")], { env });
 
-  const child: ChildProcess = spawn(process.execPath, [main], {
+  const service = await startServiceProcess({
+    name: "attest",
+    args: [main],
     env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`attest did not start within ${STARTUP_TIMEOUT_MS} ms:\n${output}`));
-    }, STARTUP_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`attest exited (${code}) before listening:\n${output}`));
-    });
+    replaceEnv: true,
+    timeoutMs: STARTUP_TIMEOUT_MS,
   });
 
   return {
-    url,
+    url: service.url,
     projectDir,
     dataDir,
-    output: () => output,
+    output: service.output,
     accountFile: async () => JSON.parse(await readFile(join(dataDir, "account.json"), "utf8")),
     adminKey: async () => (await readFile(join(dataDir, "admin.key"), "utf8")).trim(),
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((done) => child.once("exit", done));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      await service.stop();
       await rm(projectDir, { recursive: true, force: true });
     },
   };

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AttestProcess, startAttest } from "./helpers/attest-process.js";
-import { approov, type RunOptions } from "./helpers/run-approov.js";
+import { approov, type RunOptions } from "../../packages/cli/test/helpers/run-approov.js";
+import { type AttestProcess, startAttest } from "./attest-process.js";
 
 let attest: AttestProcess;
 let secret: Uint8Array;

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
+import { secretsEqual } from "@shapes/node-service";
 import { HCAPTCHA_TEST_SECRET } from "@shapes/protocol";
-import { secretsEqual } from "./constant-time.js";
 import type { SiteverifyFields } from "./siteverify-form.js";
 import { dummyResponse } from "./test-keys.js";
 import type { TokenStore } from "./token-store.js";

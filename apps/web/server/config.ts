@@ -1,7 +1,11 @@
 import { resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, portFromEnv, urlFromEnv } from "@shapes/node-service";
-import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
+import {
+  HCAPTCHA_TEST_KEYS,
+  LOCAL_FINGERPRINT_PUBLIC_KEY as LOCAL_FINGERPRINT_KEY,
+  LOCAL_RECAPTCHA_V3_SITE_KEY as LOCAL_RECAPTCHA_SITE_KEY,
+} from "@shapes/protocol";
 
 type Env = Record<string, string | undefined>;
 
@@ -35,10 +39,6 @@ export interface WebConfig {
 
 // Same place from server/*.ts (tests, tsx) and from the built dist-server/*.js.
 const DEFAULT_DIST_DIR = fileURLToPath(new URL("../dist/", import.meta.url));
-
-// The local account's reCAPTCHA v3 demo site and Fingerprint subscription (apps/attest).
-const LOCAL_RECAPTCHA_SITE_KEY = "6LcLocalSandboxV3DemoSiteKey000000000000";
-const LOCAL_FINGERPRINT_KEY = "local-sandbox-public-key";
 
 // Site keys end up inside HTML attributes and JS string literals: allow only key characters.
 const SITE_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

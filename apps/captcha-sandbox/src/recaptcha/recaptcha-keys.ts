@@ -1,11 +1,10 @@
+import { RECAPTCHA_V2_TEST_KEYS } from "@shapes/protocol";
+
 /**
- * Google's published reCAPTCHA v2 test keys: with the test secret every verification
- * passes, for any response, any number of times.
+ * Google's published reCAPTCHA v2 test keys (declared once, in protocol): with the test
+ * secret every verification passes, for any response, any number of times.
  */
-export const RECAPTCHA_TEST_KEYS = {
-  siteKey: "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
-  secret: "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
-} as const;
+export const RECAPTCHA_TEST_KEYS = RECAPTCHA_V2_TEST_KEYS;
 
 /** The hostname siteverify reports for the test keys, as Google does. */
 export const TEST_KEY_HOSTNAME = "testkey.google.com";

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { secretsEqual } from "../constant-time.js";
+import { secretsEqual } from "@shapes/node-service";
 import type { SiteverifyFields } from "../siteverify-form.js";
 import type { TokenStore } from "../token-store.js";
 import type { RecaptchaKind } from "./execute-request.js";

@@ -26,6 +26,8 @@ import { sandboxControlRoutes } from "./sandbox-control.js";
 import { BadFormError, readSiteverifyForm } from "./siteverify-form.js";
 import { dummyResponseFor } from "./test-keys.js";
 import { TokenStore } from "./token-store.js";
+import { turnstileRoutes } from "./turnstile/turnstile-routes.js";
+import type { TurnstileToken } from "./turnstile/verify-turnstile.js";
 import { failure, verifyResponse } from "./verify-response.js";
 
 export interface SandboxConfig {
@@ -57,8 +59,8 @@ const RETAIN_MS = 10 * 60_000;
 const NO_STORE = { "Cache-Control": "no-store" };
 
 /**
- * The offline stand-ins: hCaptcha (browser API, token issue, siteverify), reCAPTCHA
- * (the same three), Fingerprint (agent, identify, regional Server APIs), and the
+ * The offline stand-ins: hCaptcha (browser API, token issue, siteverify), reCAPTCHA and
+ * Turnstile (the same three), Fingerprint (agent, identify, regional Server APIs), and the
  * `/__sandbox` test controls.
  */
 export function createApp(config: SandboxConfig = {}) {
@@ -67,6 +69,11 @@ export function createApp(config: SandboxConfig = {}) {
   const maxTokens = config.maxTokens ?? 100_000;
   const store = new TokenStore({ maxEntries: maxTokens, retainMs: RETAIN_MS, now });
   const recaptchaStore = new TokenStore<RecaptchaToken>({
+    maxEntries: maxTokens,
+    retainMs: RETAIN_MS,
+    now,
+  });
+  const turnstileStore = new TokenStore<TurnstileToken>({
     maxEntries: maxTokens,
     retainMs: RETAIN_MS,
     now,
@@ -140,6 +147,11 @@ export function createApp(config: SandboxConfig = {}) {
         checkboxJs: assets.recaptchaCheckboxJs,
       },
     }),
+  );
+
+  app.route(
+    "/turnstile",
+    turnstileRoutes({ now, store: turnstileStore, faults, apiJs: assets.turnstileApiJs }),
   );
 
   app.route(

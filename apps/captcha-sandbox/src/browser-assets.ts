@@ -22,6 +22,8 @@ export interface BrowserAssets {
   recaptchaCheckboxJs: string;
   /** `GET /fingerprint/v3/<publicKey>`: the Fingerprint agent, an ES module. */
   fingerprintAgentJs: string;
+  /** `GET /turnstile/v0/api.js`: defines `window.turnstile`. */
+  turnstileApiJs: string;
 }
 
 // `browser/` sits at the package root, one level above both src/ (tsx, vitest) and dist/.
@@ -49,5 +51,6 @@ export function loadBrowserAssets(): BrowserAssets {
     recaptchaCheckboxHtml: recaptcha.html,
     recaptchaCheckboxJs: recaptcha.js,
     fingerprintAgentJs: read("fingerprint-agent.js"),
+    turnstileApiJs: apiScript("turnstile-api.js"),
   };
 }

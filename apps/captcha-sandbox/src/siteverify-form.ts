@@ -1,12 +1,13 @@
-/** The fields of a siteverify request (hCaptcha's names). */
+/** The fields of a siteverify request (hCaptcha's names; Turnstile adds idempotency_key). */
 export interface SiteverifyFields {
   secret?: string;
   response?: string;
   remoteip?: string;
   sitekey?: string;
+  idempotency_key?: string;
 }
 
-const FIELD_NAMES = ["secret", "response", "remoteip", "sitekey"] as const;
+const FIELD_NAMES = ["secret", "response", "remoteip", "sitekey", "idempotency_key"] as const;
 
 /** The body is not a well-formed form: answered as `bad-request`. */
 export class BadFormError extends Error {

@@ -18,6 +18,9 @@ const sitekey = crypto.randomUUID();
 const v3Key = `6Lv3${crypto.randomUUID().replaceAll("-", "")}`;
 const v2Key = `6Lv2${crypto.randomUUID().replaceAll("-", "")}`;
 const fpPublicKey = "SandboxPublicKey2024";
+/** A Turnstile widget's sitekey (not a testing one: its tokens are the sandbox's own). */
+const turnstileKey = "0x4AAAAAAASandboxChromium";
+const TURNSTILE_SECRET = "0x4AAAAAAASandboxChromiumSecret_01";
 
 function pages(sandboxUrl: string): Record<string, string> {
   const api = `${sandboxUrl}/1/api.js`;
@@ -56,6 +59,22 @@ function pages(sandboxUrl: string): Record<string, string> {
         data-callback="onToken">Go</button>
       <button id="scored" class="g-recaptcha" data-sitekey="${v3Key}" data-action="login"
         data-callback="onToken">Login</button></form></body></html>`,
+    "/turnstile-implicit": `${head}<script src="${sandboxUrl}/turnstile/v0/api.js" async defer>
+      </script></head><body><form id="form"><div id="widget" class="cf-turnstile"
+        data-sitekey="${turnstileKey}" data-action="login" data-cdata="c42"
+        data-callback="onToken" data-expired-callback="onExpired"></div></form>
+      <div id="blocked" class="cf-turnstile" data-sitekey="2x00000000000000000000AB"
+        data-error-callback="onBlocked"></div>
+      <script>function onBlocked(code) { window.events.push("error:" + code); }</script>
+      </body></html>`,
+    "/turnstile-explicit": `${head}<script>
+      function ready() {
+        window.widgetId = turnstile.render("#box", { sitekey: "${turnstileKey}",
+          execution: "execute", callback: function (token) { window.tokens.push(token); } });
+      }
+    </script><script src="${sandboxUrl}/turnstile/v0/api.js?render=explicit&onload=ready"
+      async defer></script></head><body><div id="box"></div>
+      <div class="cf-turnstile" data-sitekey="${turnstileKey}"></div></body></html>`,
     // As the quickstart does with https://fpjscdn.net/v3/<key>.
     "/fingerprint": `${head}<script>
       const agent = import("${sandboxUrl}/fingerprint/v3/${fpPublicKey}")
@@ -332,6 +351,71 @@ describe("recaptcha/api.js in Chromium", () => {
   }, 60_000);
 });
 
+async function turnstileVerify(response: string) {
+  const answer = await fetch(`${sandbox.url}/turnstile/v0/siteverify`, {
+    method: "POST",
+    body: new URLSearchParams({ secret: TURNSTILE_SECRET, response }),
+  });
+  return (await answer.json()) as Record<string, unknown>;
+}
+
+describe("turnstile/v0/api.js in Chromium", () => {
+  it("renders .cf-turnstile at once: callback(token), the hidden field, getResponse; a blocking key errors", async () => {
+    const page = await open("/turnstile-implicit", true);
+    await page.waitForFunction(() => window.tokens.length === 1);
+    const token = await page.evaluate(() => window.tokens[0] as string);
+    expect(await page.inputValue('#widget input[name="cf-turnstile-response"]')).toBe(token);
+    expect(await page.evaluate(() => window.turnstile.getResponse("#widget"))).toBe(token);
+    expect(await page.evaluate(() => window.turnstile.isExpired("#widget"))).toBe(false);
+    await page.waitForFunction(() => window.events.includes("error:600010"));
+    expect(await turnstileVerify(token)).toMatchObject({
+      success: true,
+      hostname: "127.0.0.1",
+      action: "login",
+      cdata: "c42",
+    });
+    // 300 s later the token has expired: expired-callback, isExpired, and a fresh run.
+    await page.clock.fastForward(300_000);
+    await page.waitForFunction(() => window.events.includes("expired"));
+    await page.waitForFunction(() => window.tokens.length === 2);
+    const renewed = await page.evaluate(() => window.tokens[1] as string);
+    expect(renewed).not.toBe(token);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("render=explicit&onload: render, execute, reset, remove; nothing rendered implicitly", async () => {
+    const page = await open("/turnstile-explicit");
+    await page.waitForFunction(() => typeof window.widgetId === "string");
+    expect(await page.locator("[data-turnstile-widget-id]").count()).toBe(1);
+    // execution: "execute" waits for execute().
+    expect(
+      await page.evaluate(() => window.turnstile.getResponse(window.widgetId)),
+    ).toBeUndefined();
+    await page.evaluate(() => window.turnstile.execute(window.widgetId));
+    await page.waitForFunction(() => window.tokens.length === 1);
+    await page.evaluate(() => window.turnstile.reset(window.widgetId));
+    expect(
+      await page.evaluate(() => window.turnstile.getResponse(window.widgetId)),
+    ).toBeUndefined();
+    expect(await page.inputValue('#box input[name="cf-turnstile-response"]')).toBe("");
+    await page.evaluate(() => window.turnstile.remove(window.widgetId));
+    expect(await page.locator("#box input").count()).toBe(0);
+    expect(
+      await page.evaluate(() => {
+        try {
+          window.turnstile.getResponse(window.widgetId);
+          return "no error";
+        } catch (error) {
+          return (error as Error).message;
+        }
+      }),
+    ).toContain("Invalid widget id");
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
 describe("the Fingerprint agent in Chromium", () => {
   interface FpResult {
     visitorId: string;
@@ -422,9 +506,23 @@ interface GRecaptchaGlobal {
   reset(id?: number): void;
 }
 
+interface TurnstileGlobal {
+  render(container: string | HTMLElement, params: Record<string, unknown>): string;
+  execute(idOrContainer: string): void;
+  reset(idOrContainer: string): void;
+  remove(idOrContainer: string): void;
+  getResponse(idOrContainer?: string): string | undefined;
+  isExpired(idOrContainer?: string): boolean;
+}
+
 declare global {
   interface Window {
     hcaptcha: HCaptchaGlobal;
     grecaptcha: GRecaptchaGlobal;
+    turnstile: TurnstileGlobal;
+    widgetId: string;
+    /** What the test pages' callbacks recorded. */
+    tokens: string[];
+    events: string[];
   }
 }

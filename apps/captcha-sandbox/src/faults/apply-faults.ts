@@ -17,6 +17,7 @@ export class ConnectionResetFault extends Error {
 const MALFORMED_BODY: Record<FaultTarget, string> = {
   "hcaptcha-siteverify": '{"success": tru',
   "recaptcha-siteverify": '{"success": tru',
+  "turnstile-siteverify": '{"success": tru',
   "fingerprint-api": '{"products": {"identification": {"data": {"visitorId": "',
 };
 

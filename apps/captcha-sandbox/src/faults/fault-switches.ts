@@ -3,6 +3,7 @@ export const FAULT_TARGETS = [
   "hcaptcha-siteverify",
   "recaptcha-siteverify",
   "fingerprint-api",
+  "turnstile-siteverify",
 ] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
 

@@ -7,6 +7,7 @@ import {
   HCAPTCHA_SAFE_USER_KEY,
   ports,
   repoRoot,
+  TURNSTILE_DECOY_KEY,
   urls,
 } from "./support/stack.js";
 
@@ -35,7 +36,7 @@ const stackEnv = {
  * Another copy of the web app with another hCaptcha site key, as a site owner who
  * followed the quickstart with that key would run it.
  */
-function webAppWithSiteKey(port: number, hcaptchaSiteKey: string) {
+function webAppWithSiteKey(port: number, hcaptchaSiteKey: string, turnstileSiteKey?: string) {
   return {
     command: "node apps/web/dist-server/main.js",
     cwd: repoRoot,
@@ -47,9 +48,11 @@ function webAppWithSiteKey(port: number, hcaptchaSiteKey: string) {
       API_DOMAIN: "localhost",
       APPROOV_SITE_KEY: account.siteKey,
       HCAPTCHA_SITE_KEY: hcaptchaSiteKey,
+      ...(turnstileSiteKey ? { TURNSTILE_SITE_KEY: turnstileSiteKey } : {}),
       HCAPTCHA_JS_URL: `${urls.sandbox}/1/api.js`,
       RECAPTCHA_JS_URL: `${urls.sandbox}/recaptcha/api.js`,
       FINGERPRINT_AGENT_URL: `${urls.sandbox}/fingerprint/v3/`,
+      TURNSTILE_JS_URL: `${urls.sandbox}/turnstile/v0/api.js`,
     },
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
@@ -98,7 +101,7 @@ export default defineConfig({
       stderr: "pipe",
     },
     // hCaptcha's bot-detected test key: the API must refuse what this page gets.
-    webAppWithSiteKey(ports.botWeb, HCAPTCHA_BOT_KEY),
+    webAppWithSiteKey(ports.botWeb, HCAPTCHA_BOT_KEY, TURNSTILE_DECOY_KEY),
     // hCaptcha's safe-user test key, whose results the suite's account keeps 8 s only.
     webAppWithSiteKey(ports.shortSessionWeb, HCAPTCHA_SAFE_USER_KEY),
   ],

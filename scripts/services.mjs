@@ -91,6 +91,10 @@ export function serviceDefinitions({ ports, dataDir, account = {}, env = process
         FINGERPRINT_API_URL_ROW: pick("FINGERPRINT_API_URL_ROW", `${sandbox}/fingerprint/api`),
         FINGERPRINT_API_URL_EU: pick("FINGERPRINT_API_URL_EU", `${sandbox}/fingerprint/eu-api`),
         FINGERPRINT_API_URL_ASIA: pick("FINGERPRINT_API_URL_ASIA", `${sandbox}/fingerprint/ap-api`),
+        TURNSTILE_SITEVERIFY_URL: pick(
+          "TURNSTILE_SITEVERIFY_URL",
+          `${sandbox}/turnstile/v0/siteverify`,
+        ),
       },
     },
     "shapes-api": {
@@ -122,6 +126,7 @@ export function serviceDefinitions({ ports, dataDir, account = {}, env = process
           "FINGERPRINT_AGENT_URL",
           `${local(ports.sandbox)}/fingerprint/v3/`,
         ),
+        TURNSTILE_JS_URL: pick("TURNSTILE_JS_URL", `${local(ports.sandbox)}/turnstile/v0/api.js`),
       },
     },
   };

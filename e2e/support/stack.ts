@@ -27,6 +27,13 @@ export const urls = {
 };
 
 export const HCAPTCHA_BOT_KEY = "30000000-ffff-ffff-ffff-000000000003";
+/**
+ * Cloudflare's invisible always-passing testing sitekey, registered in the suite's account
+ * with the always-failing testing secret: the widget hands out a token, siteverify fails it,
+ * attest answers a decoy. The bot web app uses it.
+ */
+export const TURNSTILE_DECOY_KEY = "1x00000000000000000000BB";
+const TURNSTILE_FAILING_SECRET = "2x0000000000000000000000000000000AA";
 export const HCAPTCHA_PUBLISHER_KEY = "10000000-ffff-ffff-ffff-000000000001";
 export const HCAPTCHA_SAFE_USER_KEY = "20000000-ffff-ffff-ffff-000000000002";
 
@@ -65,10 +72,12 @@ export function ensureAccount(dataDir: string): { siteKey: string; secret: strin
   const safeUser = account.hcaptcha.sites[HCAPTCHA_SAFE_USER_KEY];
   if (
     account.tokenLifetimeSeconds !== TOKEN_LIFETIME_SECONDS ||
-    safeUser.maxResultLifetimeSeconds !== SHORT_SESSION_SECONDS
+    safeUser.maxResultLifetimeSeconds !== SHORT_SESSION_SECONDS ||
+    account.turnstile.sites[TURNSTILE_DECOY_KEY] === undefined
   ) {
     account.tokenLifetimeSeconds = TOKEN_LIFETIME_SECONDS;
     safeUser.maxResultLifetimeSeconds = SHORT_SESSION_SECONDS;
+    account.turnstile.sites[TURNSTILE_DECOY_KEY] = { secret: TURNSTILE_FAILING_SECRET };
     writeFileSync(file, `${JSON.stringify(account, null, 2)}\n`, { mode: 0o600 });
   }
   return readAccount(dataDir);

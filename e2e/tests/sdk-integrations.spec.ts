@@ -118,6 +118,8 @@ test("home links every variant", async ({ page }) => {
     /approov recaptcha sdk/i,
     /approov fingerprint sdk/i,
     /approov combined sdk/i,
+    /approov turnstile protected/i,
+    /approov turnstile sdk/i,
   ]) {
     await expect(card.getByRole("link", { name })).toBeVisible();
   }

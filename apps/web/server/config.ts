@@ -5,6 +5,7 @@ import {
   HCAPTCHA_TEST_KEYS,
   LOCAL_FINGERPRINT_PUBLIC_KEY as LOCAL_FINGERPRINT_KEY,
   LOCAL_RECAPTCHA_V3_SITE_KEY as LOCAL_RECAPTCHA_SITE_KEY,
+  TURNSTILE_TEST_KEYS,
 } from "@shapes/protocol";
 
 type Env = Record<string, string | undefined>;
@@ -33,6 +34,10 @@ export interface WebConfig {
   fingerprintPublicApiKey: string;
   /** Replaces the agent CDN prefix `https://fpjscdn.net/v3/`; undefined keeps the real one. */
   fingerprintAgentUrl: string | undefined;
+  /** Fills `___TURNSTILE_SITE_KEY___` (Cloudflare's always-passing testing sitekey by default). */
+  turnstileSiteKey: string;
+  /** Replaces `https://challenges.cloudflare.com/turnstile/v0/api.js`; undefined keeps the real one. */
+  turnstileJsUrl: string | undefined;
   /** The Vite build output the server serves (and nothing outside it). */
   distDir: string;
 }
@@ -72,6 +77,14 @@ export function readWebConfig(env: Env): WebConfig {
       env,
       "FINGERPRINT_AGENT_URL",
       "http://localhost:8003/fingerprint/v3/",
+    ),
+    turnstileSiteKey:
+      siteKeyFromEnv(env, "TURNSTILE_SITE_KEY", TURNSTILE_TEST_KEYS.alwaysPasses) ??
+      TURNSTILE_TEST_KEYS.alwaysPasses,
+    turnstileJsUrl: localUrlFromEnv(
+      env,
+      "TURNSTILE_JS_URL",
+      "http://localhost:8003/turnstile/v0/api.js",
     ),
     distDir: distDirFromEnv(env),
   };

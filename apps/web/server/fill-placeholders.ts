@@ -5,6 +5,7 @@ export const HCAPTCHA_SITE_KEY_PLACEHOLDER = "___HCAPTCHA_SITE_KEY___";
 export const APPROOV_SITE_KEY_PLACEHOLDER = "___APPROOV_SITE_KEY___";
 export const RECAPTCHA_SITE_KEY_PLACEHOLDER = "___RECAPTCHA_SITE_KEY___";
 export const FINGERPRINT_KEY_PLACEHOLDER = "___FINGERPRINT_PUBLIC_API_KEY___";
+export const TURNSTILE_SITE_KEY_PLACEHOLDER = "___TURNSTILE_SITE_KEY___";
 
 type FillConfig = Pick<
   WebConfig,
@@ -12,6 +13,7 @@ type FillConfig = Pick<
   | "approovSiteKey"
   | "recaptchaSiteKey"
   | "fingerprintPublicApiKey"
+  | "turnstileSiteKey"
   | ScriptUrlField
 >;
 
@@ -26,6 +28,7 @@ export function fillPlaceholders(text: string, config: FillConfig): string {
     [APPROOV_SITE_KEY_PLACEHOLDER, config.approovSiteKey],
     [RECAPTCHA_SITE_KEY_PLACEHOLDER, config.recaptchaSiteKey],
     [FINGERPRINT_KEY_PLACEHOLDER, config.fingerprintPublicApiKey],
+    [TURNSTILE_SITE_KEY_PLACEHOLDER, config.turnstileSiteKey],
   ];
   let filled = text;
   for (const [placeholder, value] of keys) {

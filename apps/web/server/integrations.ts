@@ -1,7 +1,11 @@
 import type { WebConfig } from "./config.js";
 
 /** The web config fields holding a local stand-in URL (undefined = the real service). */
-export type ScriptUrlField = "hcaptchaJsUrl" | "recaptchaJsUrl" | "fingerprintAgentUrl";
+export type ScriptUrlField =
+  | "hcaptchaJsUrl"
+  | "recaptchaJsUrl"
+  | "fingerprintAgentUrl"
+  | "turnstileJsUrl";
 
 interface CspSources {
   script: string[];
@@ -53,6 +57,17 @@ export const INTEGRATION_SCRIPTS: readonly {
       script: ["https://fpjscdn.net"],
       frame: [],
       connect: ["https://api.fpjs.io", "https://*.api.fpjs.io"],
+      style: [],
+    },
+  },
+  {
+    name: "Turnstile",
+    field: "turnstileJsUrl",
+    realUrls: ["https://challenges.cloudflare.com/turnstile/v0/api.js"],
+    realSources: {
+      script: ["https://challenges.cloudflare.com"],
+      frame: ["https://challenges.cloudflare.com"],
+      connect: ["https://challenges.cloudflare.com"],
       style: [],
     },
   },

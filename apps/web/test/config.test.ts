@@ -18,6 +18,8 @@ describe("readWebConfig", () => {
       approovSiteKey: undefined,
       hcaptchaSiteKey: HCAPTCHA_TEST_KEYS.publisher.siteKey,
       hcaptchaJsUrl: "http://localhost:8003/1/api.js",
+      turnstileSiteKey: "1x00000000000000000000AA",
+      turnstileJsUrl: "http://localhost:8003/turnstile/v0/api.js",
     });
     expect(config.distDir).toMatch(/apps[/\\]web[/\\]dist[/\\]?$/);
   });
@@ -112,6 +114,7 @@ describe("contentSecurityPolicy", () => {
           HCAPTCHA_JS_URL: "",
           RECAPTCHA_JS_URL: "",
           FINGERPRINT_AGENT_URL: "",
+          TURNSTILE_JS_URL: "",
           ATTEST_URL: "https://web-1.approovr.io",
           SHAPES_API_URL: "https://shapes.approov.io",
         }),
@@ -121,11 +124,14 @@ describe("contentSecurityPolicy", () => {
     const recaptchaScripts = "https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/";
     const recaptchaFrames =
       "https://www.google.com/recaptcha/ https://recaptcha.google.com/recaptcha/";
-    expect(csp["script-src"]).toBe(`'self' ${hcaptcha} ${recaptchaScripts} https://fpjscdn.net`);
-    expect(csp["frame-src"]).toBe(`${hcaptcha} ${recaptchaFrames}`);
+    const turnstile = "https://challenges.cloudflare.com";
+    expect(csp["script-src"]).toBe(
+      `'self' ${hcaptcha} ${recaptchaScripts} https://fpjscdn.net ${turnstile}`,
+    );
+    expect(csp["frame-src"]).toBe(`${hcaptcha} ${recaptchaFrames} ${turnstile}`);
     expect(csp["style-src"]).toBe(`'self' ${hcaptcha}`);
     expect(csp["connect-src"]).toBe(
-      `'self' https://web-1.approovr.io https://shapes.approov.io ${hcaptcha} https://api.fpjs.io https://*.api.fpjs.io`,
+      `'self' https://web-1.approovr.io https://shapes.approov.io ${hcaptcha} https://api.fpjs.io https://*.api.fpjs.io ${turnstile}`,
     );
     // No inline script or style is ever allowed.
     expect(JSON.stringify(csp)).not.toMatch(/unsafe-inline|unsafe-eval/);
@@ -151,6 +157,8 @@ describe("fillPlaceholders", () => {
     recaptchaJsUrl: "http://localhost:8003/recaptcha/api.js",
     fingerprintPublicApiKey: "fp-key",
     fingerprintAgentUrl: "http://localhost:8003/fingerprint/v3/",
+    turnstileSiteKey: "turnstile-key",
+    turnstileJsUrl: "http://localhost:8003/turnstile/v0/api.js",
   };
 
   it("maps the quickstart's and vanilla-hcaptcha's script URLs to the sandbox", () => {
@@ -179,6 +187,19 @@ describe("fillPlaceholders", () => {
       "https://www.google.com/recaptcha/api.js?render=recaptcha-key",
     );
     expect(fillPlaceholders(page, real)).toContain("https://fpjscdn.net/v3/");
+  });
+
+  it("fills the Turnstile key and maps Cloudflare's script to the sandbox", () => {
+    const page =
+      '<script src="https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit"></script>' +
+      '<div class="cf-turnstile" data-sitekey="___TURNSTILE_SITE_KEY___"></div>';
+    expect(fillPlaceholders(page, config)).toBe(
+      '<script src="http://localhost:8003/turnstile/v0/api.js?render=explicit"></script>' +
+        '<div class="cf-turnstile" data-sitekey="turnstile-key"></div>',
+    );
+    expect(fillPlaceholders(page, { ...config, turnstileJsUrl: undefined })).toContain(
+      "https://challenges.cloudflare.com/turnstile/v0/api.js",
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { TURNSTILE_TEST_KEYS, TURNSTILE_TEST_SECRETS } from "@shapes/protocol";
 import { type ServiceProcess, startServiceProcess } from "../support/service-process.js";
 import { HCAPTCHA_PUBLISHER_KEY, repoRoot, urls } from "../support/stack.js";
 
@@ -42,6 +43,7 @@ test.beforeAll(async () => {
       ATTEST_DATA_DIR: dataDir,
       WEB_ORIGIN: web,
       HCAPTCHA_SITEVERIFY_URL: `${urls.sandbox}/siteverify`,
+      TURNSTILE_SITEVERIFY_URL: `${urls.sandbox}/turnstile/v0/siteverify`,
     }),
   );
 });
@@ -50,7 +52,7 @@ test.afterAll(async () => {
   for (const service of started.reverse()) await service.stop();
 });
 
-test("the quickstart from an empty account with the approov CLI, then a shape", async ({
+test("the quickstart from an empty account with the approov CLI, then a shape; Turnstile the same way", async ({
   page,
 }) => {
   // An empty account: nothing registered yet.
@@ -108,6 +110,8 @@ test("the quickstart from an empty account with the approov CLI, then a shape", 
       HCAPTCHA_SITE_KEY: "",
       APPROOV_SITE_KEY: "",
       HCAPTCHA_JS_URL: `${urls.sandbox}/1/api.js`,
+      TURNSTILE_SITE_KEY: "",
+      TURNSTILE_JS_URL: `${urls.sandbox}/turnstile/v0/api.js`,
     }),
   );
 
@@ -121,4 +125,39 @@ test("the quickstart from an empty account with the approov CLI, then a shape", 
   const token = (await (await shapes).request().headerValue("approov-token")) as string;
   const claims = JSON.parse(approov("token", "-check", token));
   expect(claims.embed[`hcap:${HCAPTCHA_PUBLISHER_KEY}`]).toHaveProperty("hostname");
+
+  // Turnstile the same way: the CLI alone adds Cloudflare's always-passing testing sitekey,
+  // `web -list` shows its section, the seed's sed fills the Turnstile page's placeholders.
+  const turnstileKey = TURNSTILE_TEST_KEYS.alwaysPasses;
+  expect(
+    approov(
+      "web",
+      "-turnstile",
+      "-add",
+      turnstileKey,
+      "-secret",
+      TURNSTILE_TEST_SECRETS.alwaysPasses,
+      "-yes",
+    ),
+  ).toContain(`turnstile site ${turnstileKey} added`);
+  const withTurnstile = approov("web", "-list");
+  expect(withTurnstile).not.toContain(TURNSTILE_TEST_SECRETS.alwaysPasses);
+  expect(withTurnstile).toContain(`Turnstile:\n  Optional: true\n  Site Key: ${turnstileKey}`);
+  const page2 = join(site, "approov-turnstile-protected/index.html");
+  const app2 = join(site, "approov-turnstile-protected/assets/js/app.js");
+  execFileSync("sed", ["-i", `s|___TURNSTILE_SITE_KEY___|${turnstileKey}|`, page2]);
+  execFileSync("sed", ["-i", `s|___TURNSTILE_SITE_KEY___|${turnstileKey}|`, app2]);
+  execFileSync("sed", ["-i", `s|___APPROOV_SITE_KEY___|${approovSiteKey}|`, app2]);
+  await page.goto(`${web}/approov-turnstile-protected/`);
+  const turnstileShapes = page.waitForResponse((r) => r.url().endsWith("/v2/shapes"));
+  await page.locator("#shape-button").click();
+  expect((await turnstileShapes).status()).toBe(200);
+  await expect(page.locator("#shape")).toBeVisible();
+  const turnstileToken = (await (
+    await turnstileShapes
+  )
+    .request()
+    .headerValue("approov-token")) as string;
+  const turnstileClaims = JSON.parse(approov("token", "-check", turnstileToken));
+  expect(turnstileClaims.embed[`turn:${turnstileKey}`]).toHaveProperty("hostname");
 });

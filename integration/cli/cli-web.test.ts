@@ -1,3 +1,4 @@
+import { INTEGRATIONS } from "@shapes/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approov, type RunOptions } from "../../packages/cli/test/helpers/run-approov.js";
 import { type AttestProcess, startAttest } from "./attest-process.js";
@@ -24,14 +25,10 @@ beforeAll(async () => {
   };
   // Start from an account with no web protection entries, so listings are the seed's.
   const account = await attest.accountFile();
-  const entries: [string, object | undefined][] = [
-    ["-hcaptcha", (account.hcaptcha as { sites?: object } | undefined)?.sites],
-    ["-recaptcha", (account.recaptcha as { sites?: object } | undefined)?.sites],
-    [
-      "-fingerprint",
-      (account.fingerprint as { subscriptions?: object } | undefined)?.subscriptions,
-    ],
-  ];
+  const entries = INTEGRATIONS.map((d): [string, object | undefined] => [
+    `-${d.cliFlag}`,
+    (account[d.name] as Record<string, object> | undefined)?.[d.entriesKey],
+  ]);
   for (const [integration, keys] of entries) {
     for (const key of Object.keys(keys ?? {})) {
       expect((await run(["web", integration, "-remove", key])).code).toBe(0);
@@ -304,7 +301,7 @@ hCaptcha:
     ],
     [
       ["web", "-hcaptcha", "-recaptcha", "-list"],
-      "approov: use one of -hcaptcha, -recaptcha, -fingerprint at a time",
+      "approov: use one of -hcaptcha, -recaptcha, -fingerprint, -turnstile at a time",
     ],
     [
       ["web", "-captcha", "-list"],

@@ -1,41 +1,26 @@
+import {
+  type EntryField,
+  FINGERPRINT_REGIONS,
+  INTEGRATIONS,
+  type Integration,
+  type IntegrationDescriptor,
+} from "@shapes/protocol";
 import { CliError } from "./errors.js";
-import type { Region } from "./flag-values.js";
 
-/** The three web integrations, as they appear in admin API paths. */
-export const INTEGRATIONS = ["fingerprint", "recaptcha", "hcaptcha"] as const;
-export type Integration = (typeof INTEGRATIONS)[number];
+export { INTEGRATIONS, type Integration };
 
 export interface ApiView {
   allowWeb: boolean;
   jwe: boolean;
 }
 
-export interface HcaptchaSiteView {
-  domains: string[];
-  minScore: number;
-  includeIP: boolean;
-  embedResult: boolean;
-  maxResultLifetimeSeconds: number;
-  rateLimit: number;
-}
+/** One entry (site, subscription) as the admin API answers it: its fields but the secret. */
+export type EntryView = Record<string, unknown>;
 
-export interface RecaptchaSiteView extends HcaptchaSiteView {
-  actions: string[];
-}
-
-export interface FingerprintSubscriptionView {
-  region: Region;
-  maxElapsedTimeSeconds: number;
-  maxBotProbability: number;
-  embedResult: boolean;
-  maxResultLifetimeSeconds: number;
-  rateLimit: number;
-}
-
-export interface IntegrationView<Entry> {
+export interface IntegrationView {
   optional: boolean;
   /** Site key (or Fingerprint public key) -> its properties. */
-  entries: Record<string, Entry>;
+  entries: Record<string, EntryView>;
 }
 
 /** `GET /admin/v1/account`: the whole configuration, without secrets. */
@@ -44,9 +29,8 @@ export interface AccountView {
   tokenLifetimeSeconds: number;
   refreshTokenLifetimeSeconds: number;
   apis: Record<string, ApiView>;
-  hcaptcha?: IntegrationView<HcaptchaSiteView>;
-  recaptcha?: IntegrationView<RecaptchaSiteView>;
-  fingerprint?: IntegrationView<FingerprintSubscriptionView>;
+  /** Each integration this attest knows, by name (an unknown one is simply absent). */
+  [integration: string]: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -84,46 +68,48 @@ function strings(json: Json, key: string, where: string): string[] {
   return value as string[];
 }
 
-function captchaSite(json: Json, where: string): HcaptchaSiteView {
-  return {
-    domains: strings(json, "domains", where),
-    minScore: number(json, "minScore", where, 0),
-    includeIP: boolean(json, "includeIP", where, false),
-    embedResult: boolean(json, "embedResult", where, false),
-    maxResultLifetimeSeconds: number(json, "maxResultLifetimeSeconds", where, 0),
-    rateLimit: number(json, "rateLimit", where, 0),
-  };
-}
-
-function fingerprintSubscription(json: Json, where: string): FingerprintSubscriptionView {
-  const region = json.region ?? "RoW";
-  if (region !== "RoW" && region !== "EU") throw badAnswer(`${where}.region is not RoW or EU`);
-  return {
-    region,
-    maxElapsedTimeSeconds: number(json, "maxElapsedTimeSeconds", where, 2),
-    maxBotProbability: number(json, "maxBotProbability", where, 1),
-    embedResult: boolean(json, "embedResult", where, false),
-    maxResultLifetimeSeconds: number(json, "maxResultLifetimeSeconds", where, 0),
-    rateLimit: number(json, "rateLimit", where, 0),
-  };
-}
-
-function integration<Entry>(
-  value: unknown,
-  name: Integration,
-  entriesKey: "sites" | "subscriptions",
-  entry: (json: Json, where: string) => Entry,
-): IntegrationView<Entry> | undefined {
-  // An integration this attest build does not know yet is simply absent.
-  if (value === undefined) return undefined;
-  const json = object(value, name);
-  const entries: Record<string, Entry> = {};
-  const raw = object(json[entriesKey] ?? {}, `${name}.${entriesKey}`);
-  for (const [key, site] of Object.entries(raw)) {
-    const where = `${name}.${entriesKey}.${key}`;
-    entries[key] = entry(object(site, where), where);
+/** One field of an entry, checked by its kind (an omitted one takes its default). */
+function fieldValue(json: Json, field: EntryField, where: string): unknown {
+  switch (field.kind) {
+    case "hosts":
+    case "texts":
+      return strings(json, field.name, where);
+    case "boolean":
+      return boolean(json, field.name, where, field.default as boolean);
+    case "region": {
+      const region = json[field.name] ?? field.default;
+      if (!(FINGERPRINT_REGIONS as readonly unknown[]).includes(region)) {
+        throw badAnswer(`${where}.${field.name} is not ${FINGERPRINT_REGIONS.join(" or ")}`);
+      }
+      return region;
+    }
+    default:
+      return number(json, field.name, where, field.default as number);
   }
-  return { optional: boolean(json, "optional", name, true), entries };
+}
+
+function entryView(json: Json, descriptor: IntegrationDescriptor, where: string): EntryView {
+  const entry: EntryView = {};
+  for (const field of descriptor.entryFields) {
+    if (field.kind !== "secret") entry[field.name] = fieldValue(json, field, where);
+  }
+  return entry;
+}
+
+function integrationView(value: unknown, d: IntegrationDescriptor): IntegrationView {
+  const json = object(value, d.name);
+  const entries: Record<string, EntryView> = {};
+  const raw = object(json[d.entriesKey] ?? {}, `${d.name}.${d.entriesKey}`);
+  for (const [key, site] of Object.entries(raw)) {
+    const where = `${d.name}.${d.entriesKey}.${key}`;
+    entries[key] = entryView(object(site, where), d, where);
+  }
+  return { optional: boolean(json, "optional", d.name, true), entries };
+}
+
+/** An integration's part of the account view (undefined when attest has none). */
+export function integrationOf(account: AccountView, name: string): IntegrationView | undefined {
+  return account[name] as IntegrationView | undefined;
 }
 
 /** Checks the shape of `GET /account` so a listing never prints `undefined`. */
@@ -145,19 +131,10 @@ export function parseAccountView(value: unknown): AccountView {
     refreshTokenLifetimeSeconds: number(json, "refreshTokenLifetimeSeconds", "account"),
     apis,
   };
-  const hcaptcha = integration(json.hcaptcha, "hcaptcha", "sites", captchaSite);
-  if (hcaptcha) view.hcaptcha = hcaptcha;
-  const recaptcha = integration(json.recaptcha, "recaptcha", "sites", (site, where) => ({
-    ...captchaSite(site, where),
-    actions: strings(site, "actions", where),
-  }));
-  if (recaptcha) view.recaptcha = recaptcha;
-  const fingerprint = integration(
-    json.fingerprint,
-    "fingerprint",
-    "subscriptions",
-    fingerprintSubscription,
-  );
-  if (fingerprint) view.fingerprint = fingerprint;
+  for (const descriptor of INTEGRATIONS) {
+    // An integration this attest build does not know yet is simply absent.
+    const section = json[descriptor.name];
+    if (section !== undefined) view[descriptor.name] = integrationView(section, descriptor);
+  }
   return view;
 }

@@ -1,86 +1,63 @@
-import type {
-  AccountView,
-  FingerprintSubscriptionView,
-  HcaptchaSiteView,
-  Integration,
-  IntegrationView,
-  RecaptchaSiteView,
+import {
+  type EntryField,
+  INTEGRATIONS,
+  type Integration,
+  type IntegrationDescriptor,
+  integrationDescriptor,
+} from "@shapes/protocol";
+import {
+  type AccountView,
+  type EntryView,
+  type IntegrationView,
+  integrationOf,
 } from "./account-view.js";
 import { formatSeconds } from "./durations.js";
 
-/** The headings of `approov web -list`, in the seed's spelling. */
-export const INTEGRATION_HEADINGS: Record<Integration, string> = {
-  fingerprint: "Fingerprint",
-  recaptcha: "reCAPTCHA",
-  hcaptcha: "hCaptcha",
-};
-
 /** Integrations in the order `web -list` prints them (the seed's section order). */
-const LIST_ORDER: readonly Integration[] = ["fingerprint", "recaptcha", "hcaptcha"];
+const LIST_ORDER = [...INTEGRATIONS].sort((a, b) => a.listPosition - b.listPosition);
 
 /** The seed prints scores and probabilities with two decimals (`Min Score: 0.00`). */
 const twoDecimals = (value: number) => value.toFixed(2);
 
-function listLines(label: string, values: readonly string[]): string[] {
-  // The seed omits the entry when the list is empty; values sit two spaces deeper.
-  return values.length === 0 ? [] : [`${label}:`, ...values.map((v) => `  ${v}`)];
+/** One field's lines, in the seed's wording. */
+function fieldLines(field: EntryField, value: unknown): string[] {
+  switch (field.kind) {
+    case "secret":
+      return [];
+    case "hosts":
+    case "texts": {
+      // The seed omits the entry when the list is empty; values sit two spaces deeper.
+      const values = value as string[];
+      return values.length === 0 ? [] : [`${field.label}:`, ...values.map((v) => `  ${v}`)];
+    }
+    case "fraction":
+      return [`${field.label}: ${twoDecimals(value as number)}`];
+    case "positive-seconds":
+      return [`${field.label}: ${twoDecimals(value as number)}s`];
+    case "seconds":
+      return [`${field.label}: ${formatSeconds(value as number)}`];
+    case "whole":
+      // Listed only when set, as the seed's property table says (Rate Limit).
+      return value === 0 ? [] : [`${field.label}: ${value}`];
+    default:
+      return [`${field.label}: ${value}`];
+  }
 }
 
-function tailLines(entry: {
-  embedResult: boolean;
-  maxResultLifetimeSeconds: number;
-  rateLimit: number;
-}): string[] {
-  return [
-    `Embed Result: ${entry.embedResult}`,
-    `Max Result Lifetime: ${formatSeconds(entry.maxResultLifetimeSeconds)}`,
-    // Listed only when set, as the seed's property table says.
-    ...(entry.rateLimit !== 0 ? [`Rate Limit: ${entry.rateLimit}`] : []),
-  ];
-}
-
-function captchaSiteLines(site: HcaptchaSiteView | RecaptchaSiteView): string[] {
-  return [
-    ...listLines("Domains", site.domains),
-    ...("actions" in site ? listLines("Actions", site.actions) : []),
-    `Min Score: ${twoDecimals(site.minScore)}`,
-    `Include IP: ${site.includeIP}`,
-    ...tailLines(site),
-  ];
-}
-
-function fingerprintLines(subscription: FingerprintSubscriptionView): string[] {
-  return [
-    `Region: ${subscription.region}`,
-    `Max Elapsed Time: ${twoDecimals(subscription.maxElapsedTimeSeconds)}s`,
-    `Max Bot Probability: ${twoDecimals(subscription.maxBotProbability)}`,
-    ...tailLines(subscription),
-  ];
-}
-
-type AnyIntegrationView = IntegrationView<
-  HcaptchaSiteView | RecaptchaSiteView | FingerprintSubscriptionView
->;
-
-function integrationView(account: AccountView, name: Integration): AnyIntegrationView | undefined {
-  return account[name];
+function entryLines(d: IntegrationDescriptor, entry: EntryView): string[] {
+  return d.entryFields.flatMap((field) => fieldLines(field, entry[field.name]));
 }
 
 /**
- * One integration's block without its heading: `Optional`, then each site (sorted by key)
+ * One integration's block without its heading: `Optional`, then each entry (sorted by key)
  * with its properties indented by two more spaces.
  */
-function blockLines(name: Integration, view: AnyIntegrationView | undefined): string[] {
+function blockLines(d: IntegrationDescriptor, view: IntegrationView | undefined): string[] {
   const lines = [`Optional: ${view?.optional ?? true}`];
   const entries = Object.entries(view?.entries ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [key, entry] of entries) {
-    if (name === "fingerprint") {
-      lines.push(`Subscription Key: ${key}`);
-      lines.push(...fingerprintLines(entry as FingerprintSubscriptionView).map((l) => `  ${l}`));
-    } else {
-      lines.push(`Site Key: ${key}`);
-      lines.push(...captchaSiteLines(entry as HcaptchaSiteView).map((l) => `  ${l}`));
-    }
+    lines.push(`${d.entryKeyLabel}: ${key}`);
+    lines.push(...entryLines(d, entry).map((l) => `  ${l}`));
   }
   return lines;
 }
@@ -92,17 +69,18 @@ export function formatWebList(account: AccountView): string {
     `Token Lifetime: ${account.tokenLifetimeSeconds} seconds`,
     `Refresh Token Lifetime: ${account.refreshTokenLifetimeSeconds} seconds`,
   ];
-  for (const name of LIST_ORDER) {
-    const view = integrationView(account, name);
+  for (const d of LIST_ORDER) {
+    const view = integrationOf(account, d.name);
     // An integration appears once it has an entry, or was made required.
     if (!view || (Object.keys(view.entries).length === 0 && view.optional)) continue;
-    lines.push(`${INTEGRATION_HEADINGS[name]}:`);
-    lines.push(...blockLines(name, view).map((l) => `  ${l}`));
+    lines.push(`${d.title}:`);
+    lines.push(...blockLines(d, view).map((l) => `  ${l}`));
   }
   return `${lines.join("\n")}\n`;
 }
 
 /** `approov web -hcaptcha -list`: that integration's block, as the quickstart shows it. */
 export function formatIntegrationList(account: AccountView, name: Integration): string {
-  return `${blockLines(name, integrationView(account, name)).join("\n")}\n`;
+  const d = integrationDescriptor(name);
+  return `${blockLines(d, integrationOf(account, d.name)).join("\n")}\n`;
 }

@@ -21,6 +21,7 @@ import {
 } from "./helpers/zip-readers.js";
 
 const CLI_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const PROTOCOL_ROOT = fileURLToPath(new URL("../../protocol", import.meta.url));
 const WEB_SDK_ROOT = fileURLToPath(new URL("../../web-sdk", import.meta.url));
 const BUILT_SDK = join(WEB_SDK_ROOT, "dist", "approov.js");
 const SEED_ARGS = ["sdk", "-packageID", "approov.js.zip", "-getClientPackage", "approov.js.zip"];
@@ -136,6 +137,11 @@ describe("approov sdk (the built binary)", () => {
     const cli = join(project, "packages", "cli");
     for (const part of ["bin", "dist", "package.json"]) {
       cpSync(join(CLI_ROOT, part), join(cli, part), { recursive: true });
+    }
+    // Its other dependency, installed as npm would (the wire contracts it reads).
+    const protocol = join(project, "node_modules", "@shapes", "protocol");
+    for (const part of ["dist", "package.json"]) {
+      cpSync(join(PROTOCOL_ROOT, part), join(protocol, part), { recursive: true });
     }
     const copy = (args: string[]) =>
       approov(args, { cwd: dir, bin: join(cli, "bin", "approov.js") });

@@ -251,4 +251,47 @@ Site Key: aaaaa12345
   it("prints Optional alone for an integration with nothing configured", () => {
     expect(formatIntegrationList(account(), "fingerprint")).toBe("Optional: true\n");
   });
+
+  it("prints a Turnstile section after the seed's three, in the same layout", () => {
+    const text = formatWebList(
+      account({
+        hcaptcha: { optional: true, entries: { "h-key": captchaDefaults } },
+        turnstile: {
+          optional: false,
+          entries: {
+            "0x4AAAAAAAsiteKey": {
+              domains: ["shapes.example"],
+              actions: ["login"],
+              embedResult: true,
+              maxResultLifetimeSeconds: 300,
+              rateLimit: 30,
+            },
+          },
+        },
+      }),
+    );
+    expect(text).toBe(
+      `Site Key: your-Approov-site-key
+Token Lifetime: 120 seconds
+Refresh Token Lifetime: 7200 seconds
+hCaptcha:
+  Optional: true
+  Site Key: h-key
+    Min Score: 0.00
+    Include IP: false
+    Embed Result: false
+    Max Result Lifetime: 0s
+Turnstile:
+  Optional: false
+  Site Key: 0x4AAAAAAAsiteKey
+    Domains:
+      shapes.example
+    Actions:
+      login
+    Embed Result: true
+    Max Result Lifetime: 300s
+    Rate Limit: 30
+`,
+    );
+  });
 });

@@ -76,7 +76,7 @@ describe("approov web arguments: lists and lifetimes", () => {
       ["-setOptional"],
     ]) {
       expect(usageMessage(() => parseWebArgs(argv))).toBe(
-        `${argv[0]} needs an integration: -hcaptcha, -recaptcha or -fingerprint`,
+        `${argv[0]} needs an integration: -hcaptcha, -recaptcha, -fingerprint or -turnstile`,
       );
     }
     expect(usageMessage(() => parseWebArgs(["-list", "-minScore", "1"]))).toBe(
@@ -86,7 +86,7 @@ describe("approov web arguments: lists and lifetimes", () => {
 
   it("refuses two integrations at once", () => {
     expect(usageMessage(() => parseWebArgs(["-hcaptcha", "-recaptcha", "-list"]))).toBe(
-      "use one of -hcaptcha, -recaptcha, -fingerprint at a time",
+      "use one of -hcaptcha, -recaptcha, -fingerprint, -turnstile at a time",
     );
   });
 });
@@ -264,17 +264,63 @@ describe("approov web arguments: an integration's actions", () => {
   });
 
   it.each([
-    ["hcaptcha", "action", "login", "-recaptcha"],
+    ["hcaptcha", "action", "login", "-recaptcha, -turnstile"],
     ["hcaptcha", "region", "EU", "-fingerprint"],
     ["hcaptcha", "maxElapsedTime", "2", "-fingerprint"],
     ["recaptcha", "maxBotProbability", "0.5", "-fingerprint"],
-    ["fingerprint", "domain", "a.b", "-hcaptcha, -recaptcha"],
+    ["fingerprint", "domain", "a.b", "-hcaptcha, -recaptcha, -turnstile"],
+    ["turnstile", "minScore", "0.5", "-hcaptcha, -recaptcha"],
     ["fingerprint", "minScore", "0.5", "-hcaptcha, -recaptcha"],
   ])("refuses -%s -%s (it belongs to %s)", (integration, flag, value, owners) => {
     const argv = [`-${integration}`, "-add", "k", "-secret", "s", `-${flag}`, value];
     expect(usageMessage(() => parseWebArgs(argv))).toBe(
       `-${flag} does not apply to -${integration} (only ${owners})`,
     );
+  });
+
+  it("reads -turnstile -add with the properties a Turnstile site has", () => {
+    const argv = [
+      "-turnstile",
+      "-add",
+      "0x4AAAAAAAsiteKey",
+      "-secret",
+      "0x4AAAAAAAsecret",
+      "-domain",
+      "Shapes.Example",
+      "-action",
+      "login",
+      "-action",
+      "signup",
+      "-embedResult",
+      "-maxResultLifetime",
+      "5m",
+      "-rateLimit",
+      "30",
+      "-yes",
+    ];
+    expect(parseWebArgs(argv)).toEqual({
+      action: "add",
+      integration: "turnstile",
+      key: "0x4AAAAAAAsiteKey",
+      entry: {
+        secret: "0x4AAAAAAAsecret",
+        domains: ["shapes.example"],
+        actions: ["login", "signup"],
+        embedResult: true,
+        maxResultLifetimeSeconds: 300,
+        rateLimit: 30,
+      },
+      yes: true,
+    });
+    expect(parseWebArgs(["-turnstile", "-add", "k", "-secret", "s"])).toMatchObject({
+      entry: { secret: "s", domains: [], actions: [], embedResult: false, rateLimit: 0 },
+    });
+    expect(parseWebArgs(["-turnstile", "-setRequired"])).toEqual({
+      action: "set-optional",
+      integration: "turnstile",
+      optional: false,
+      yes: false,
+    });
   });
 
   it("refuses -includeIP for Fingerprint", () => {

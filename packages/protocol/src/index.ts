@@ -1,4 +1,5 @@
 export * from "./claims.js";
+export * from "./entry-fields.js";
 export * from "./error-codes.js";
 export * from "./integrations.js";
 export * from "./params.js";

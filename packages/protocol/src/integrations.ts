@@ -1,3 +1,15 @@
+import {
+  ACTIONS_FIELD,
+  COMMON_ENTRY_FIELDS,
+  DOMAINS_FIELD,
+  type EntryField,
+  INCLUDE_IP_FIELD,
+  MAX_BOT_PROBABILITY_FIELD,
+  MAX_ELAPSED_TIME_FIELD,
+  MIN_SCORE_FIELD,
+  REGION_FIELD,
+  SECRET_FIELD,
+} from "./entry-fields.js";
 import type { ErrorCode } from "./error-codes.js";
 
 /**
@@ -33,8 +45,12 @@ export interface IntegrationDescriptor {
   readonly embedPrefix: string;
   /** Where the account keeps its entries (sites, or subscriptions). */
   readonly entriesKey: "sites" | "subscriptions";
-  /** What one entry's key is called in messages. */
-  readonly entryName: string;
+  /** Where `approov web -list` prints its section: the seed's order (Fingerprint first). */
+  readonly listPosition: number;
+  /** What `approov web -list` calls an entry's key ("Site Key", "Subscription Key"). */
+  readonly entryKeyLabel: string;
+  /** An entry's fields in the admin API, in the order `approov web -list` prints them. */
+  readonly entryFields: readonly EntryField[];
   /** The parameter naming the account entry (site key, public API key). */
   readonly keyParam: string;
   /** The result parameters sent with the key on `/attest` and `/token`. */
@@ -54,11 +70,19 @@ function describe<const D extends IntegrationDescriptor>(descriptor: D): D {
 
 export const HCAPTCHA = describe({
   name: "hcaptcha",
+  listPosition: 3,
   title: "hCaptcha",
   cliFlag: "hcaptcha",
   embedPrefix: "hcap:",
   entriesKey: "sites",
-  entryName: "site key",
+  entryKeyLabel: "Site Key",
+  entryFields: [
+    SECRET_FIELD,
+    DOMAINS_FIELD,
+    MIN_SCORE_FIELD,
+    INCLUDE_IP_FIELD,
+    ...COMMON_ENTRY_FIELDS,
+  ],
   keyParam: "hcaptcha-site-key",
   resultParams: ["hcaptcha-token"],
   // hCaptcha's respKey (`getRespKey()`) and the page's host siteverify's hostname must equal.
@@ -76,11 +100,20 @@ export const HCAPTCHA = describe({
 
 export const RECAPTCHA = describe({
   name: "recaptcha",
+  listPosition: 2,
   title: "reCAPTCHA",
   cliFlag: "recaptcha",
   embedPrefix: "recap:",
   entriesKey: "sites",
-  entryName: "site key",
+  entryKeyLabel: "Site Key",
+  entryFields: [
+    SECRET_FIELD,
+    DOMAINS_FIELD,
+    ACTIONS_FIELD,
+    MIN_SCORE_FIELD,
+    INCLUDE_IP_FIELD,
+    ...COMMON_ENTRY_FIELDS,
+  ],
   keyParam: "recaptcha-site-key",
   resultParams: ["recaptcha-token"],
   tokenOnlyParams: [],
@@ -100,11 +133,19 @@ export const RECAPTCHA = describe({
 
 export const FINGERPRINT = describe({
   name: "fingerprint",
+  listPosition: 1,
   title: "Fingerprint",
   cliFlag: "fingerprint",
   embedPrefix: "fp:",
   entriesKey: "subscriptions",
-  entryName: "public API key",
+  entryKeyLabel: "Subscription Key",
+  entryFields: [
+    SECRET_FIELD,
+    REGION_FIELD,
+    MAX_ELAPSED_TIME_FIELD,
+    MAX_BOT_PROBABILITY_FIELD,
+    ...COMMON_ENTRY_FIELDS,
+  ],
   keyParam: "fingerprint-public-api-key",
   resultParams: ["fingerprint-visitor-id", "fingerprint-request-id"],
   tokenOnlyParams: [],
@@ -126,11 +167,13 @@ export const FINGERPRINT = describe({
 /** Cloudflare Turnstile: not in the seed; named in its pattern (`turn-*`, `turn:`). */
 export const TURNSTILE = describe({
   name: "turnstile",
+  listPosition: 4,
   title: "Turnstile",
   cliFlag: "turnstile",
   embedPrefix: "turn:",
   entriesKey: "sites",
-  entryName: "site key",
+  entryKeyLabel: "Site Key",
+  entryFields: [SECRET_FIELD, DOMAINS_FIELD, ACTIONS_FIELD, ...COMMON_ENTRY_FIELDS],
   keyParam: "turnstile-site-key",
   resultParams: ["turnstile-token"],
   tokenOnlyParams: [],

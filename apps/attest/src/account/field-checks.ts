@@ -1,3 +1,4 @@
+import { MAX_LIST_ENTRIES } from "@shapes/protocol";
 import { ServiceError } from "../http/service-error.js";
 /**
  * One bad field of the account file or of an admin request body. `field` is the path of
@@ -86,8 +87,6 @@ export function secret(v: unknown, field: string): string {
     : fail(field, `must be 1 to ${MAX_SECRET_CHARS} printable ASCII characters without spaces`);
 }
 
-/** Most entries of a site's `domains` or `actions` list. */
-export const MAX_LIST_ENTRIES = 50;
 const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 const HOST_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`, "i");
 

@@ -1,9 +1,9 @@
+import { MAX_RATE_LIMIT, MAX_REFRESH_LIFETIME_SECONDS } from "@shapes/protocol";
 import { bool, fieldPath, int, type Json, secret } from "../account/field-checks.js";
 import type { EntryBase } from "./integration.js";
 
-/** Longest refresh token (and result) lifetime: 30 days. */
-export const MAX_REFRESH_LIFETIME = 30 * 86_400;
-export const MAX_RATE_LIMIT = 1_000_000;
+/** The admin API's bounds, declared once in protocol (the CLI checks the same). */
+export { MAX_RATE_LIMIT, MAX_REFRESH_LIFETIME_SECONDS as MAX_REFRESH_LIFETIME };
 
 /** The fields every entry has, and the defaults of the ones an admin PUT may omit. */
 export const ENTRY_FIELDS = ["secret", "embedResult", "maxResultLifetimeSeconds", "rateLimit"];
@@ -24,7 +24,7 @@ export function parseEntryBase(entry: Json, prefix: string): EntryBase {
       entry.maxResultLifetimeSeconds,
       at("maxResultLifetimeSeconds"),
       0,
-      MAX_REFRESH_LIFETIME,
+      MAX_REFRESH_LIFETIME_SECONDS,
       d.maxResultLifetimeSeconds,
     ),
     rateLimit: int(entry.rateLimit, at("rateLimit"), 0, MAX_RATE_LIMIT, d.rateLimit),

@@ -1,4 +1,11 @@
-import { INTEGRATIONS, type Integration } from "../account-view.js";
+import {
+  type EntryField,
+  INTEGRATIONS,
+  type Integration,
+  type IntegrationDescriptor,
+  integrationDescriptor,
+  MAX_LIST_ENTRIES,
+} from "@shapes/protocol";
 import {
   type FlagSpec,
   type ParsedFlags,
@@ -26,14 +33,16 @@ import type { CommandContext } from "./context.js";
 export const TOKEN_LIFETIME_MAX = 86_400;
 export const REFRESH_TOKEN_LIFETIME_MAX = 2_592_000;
 const MAX_ACTION_CHARS = 100;
-/** Bounds a site's lists so an entry stays far below the 16 KiB body limit. */
-const MAX_LIST_ENTRIES = 50;
 
 export const WEB_FLAGS: readonly FlagSpec[] = [
   { name: "list", kind: "switch", help: "list the web configuration (or one integration's)" },
-  { name: "hcaptcha", kind: "switch", help: "act on hCaptcha sites" },
-  { name: "recaptcha", kind: "switch", help: "act on reCAPTCHA sites" },
-  { name: "fingerprint", kind: "switch", help: "act on Fingerprint subscriptions" },
+  ...INTEGRATIONS.map(
+    (d): FlagSpec => ({
+      name: d.cliFlag,
+      kind: "switch",
+      help: `act on ${d.title} ${d.entriesKey}`,
+    }),
+  ),
   {
     name: "add",
     kind: "value",
@@ -100,20 +109,14 @@ export const WEB_FLAGS: readonly FlagSpec[] = [
   { name: "help", kind: "switch", help: "show this help" },
 ];
 
-/** Which integrations each -add property applies to. */
-const PROPERTY_INTEGRATIONS: Record<string, readonly Integration[]> = {
-  secret: ["hcaptcha", "recaptcha", "fingerprint"],
-  domain: ["hcaptcha", "recaptcha"],
-  action: ["recaptcha"],
-  minScore: ["hcaptcha", "recaptcha"],
-  includeIP: ["hcaptcha", "recaptcha"],
-  embedResult: ["hcaptcha", "recaptcha", "fingerprint"],
-  maxResultLifetime: ["hcaptcha", "recaptcha", "fingerprint"],
-  rateLimit: ["hcaptcha", "recaptcha", "fingerprint"],
-  region: ["fingerprint"],
-  maxElapsedTime: ["fingerprint"],
-  maxBotProbability: ["fingerprint"],
-};
+/** Which integrations each -add property flag applies to (from their entry fields). */
+const PROPERTY_INTEGRATIONS: Readonly<Record<string, readonly IntegrationDescriptor[]>> =
+  Object.fromEntries(
+    [...new Set(INTEGRATIONS.flatMap((d) => d.entryFields.map((f) => f.flag)))].map((flag) => [
+      flag,
+      INTEGRATIONS.filter((d) => d.entryFields.some((f) => f.flag === flag)),
+    ]),
+  );
 const PROPERTY_FLAGS = Object.keys(PROPERTY_INTEGRATIONS);
 const INTEGRATION_OPS = ["add", "remove", "setRequired", "setOptional", "list"] as const;
 const LIFETIME_FLAGS = ["setTokenLifetime", "setRefreshTokenLifetime"] as const;
@@ -153,84 +156,82 @@ function optionalValue<T>(
   return raw === undefined ? fallback : parse(raw);
 }
 
-/** The full entry for -add: every property, given or default (an addition overwrites all). */
-function entryFor(integration: Integration, flags: ParsedFlags): WebEntry {
-  const secret = flags.value("secret");
-  if (secret === undefined) {
-    throw new UsageError(`-add needs -secret <secret> (the ${integration} secret for that key)`);
+function wholeSeconds(flag: string, raw: string): number {
+  const seconds = parseDuration(flag, raw);
+  if (!Number.isInteger(seconds)) {
+    throw new UsageError(`${flag} must be a whole number of seconds, got "${raw}"`);
   }
-  const common = {
-    secret: parseSecret(secret),
-    embedResult: flags.has("embedResult"),
-    maxResultLifetimeSeconds: optionalValue(
-      flags,
-      "maxResultLifetime",
-      (raw) => {
-        const seconds = parseDuration("maxResultLifetime", raw);
-        if (!Number.isInteger(seconds)) {
-          throw new UsageError(`maxResultLifetime must be a whole number of seconds, got "${raw}"`);
-        }
-        return seconds;
-      },
-      0,
-    ),
-    rateLimit: optionalValue(flags, "rateLimit", (raw) => parseWhole("rateLimit", raw, 0), 0),
-  };
-  if (integration === "fingerprint") {
-    return {
-      ...common,
-      region: optionalValue(flags, "region", parseRegion, "RoW"),
-      maxElapsedTimeSeconds: optionalValue(
-        flags,
-        "maxElapsedTime",
-        (raw) => {
-          const seconds = parseDuration("maxElapsedTime", raw);
-          if (seconds <= 0)
-            throw new UsageError(`maxElapsedTime must be more than 0, got "${raw}"`);
-          return seconds;
-        },
-        2,
-      ),
-      maxBotProbability: optionalValue(
-        flags,
-        "maxBotProbability",
-        (raw) => parseFraction("maxBotProbability", raw),
-        1,
-      ),
-    };
-  }
-  const captcha = {
-    ...common,
-    domains: listOf(flags, "domain", parseSiteDomain),
-    minScore: optionalValue(flags, "minScore", (raw) => parseFraction("minScore", raw), 0),
-    includeIP: flags.has("includeIP"),
-  };
-  if (integration === "hcaptcha") return captcha;
-  return {
-    ...captcha,
-    actions: listOf(flags, "action", (raw) => parseText("action", raw.trim(), MAX_ACTION_CHARS)),
-  };
+  return seconds;
 }
 
-function integrationFlag(integration: Integration): string {
-  return `-${integration}`;
+function positiveSeconds(flag: string, raw: string): number {
+  const seconds = parseDuration(flag, raw);
+  if (seconds <= 0) throw new UsageError(`${flag} must be more than 0, got "${raw}"`);
+  return seconds;
+}
+
+/** One property of -add from its flag, by the field's kind (omitted: its default). */
+function fieldValue(field: EntryField, flags: ParsedFlags): unknown {
+  const { flag } = field;
+  switch (field.kind) {
+    case "hosts":
+      return listOf(flags, flag, parseSiteDomain);
+    case "texts":
+      return listOf(flags, flag, (raw) => parseText(flag, raw.trim(), MAX_ACTION_CHARS));
+    case "boolean":
+      return flags.has(flag);
+    case "fraction":
+      return optionalValue(flags, flag, (raw) => parseFraction(flag, raw), field.default);
+    case "seconds":
+      return optionalValue(flags, flag, (raw) => wholeSeconds(flag, raw), field.default);
+    case "positive-seconds":
+      return optionalValue(flags, flag, (raw) => positiveSeconds(flag, raw), field.default);
+    case "whole":
+      return optionalValue(flags, flag, (raw) => parseWhole(flag, raw, 0), field.default);
+    case "region":
+      return optionalValue(flags, flag, parseRegion, field.default);
+    default:
+      return parseSecret(flags.value(flag) as string);
+  }
+}
+
+/** The full entry for -add: every property, given or default (an addition overwrites all). */
+function entryFor(d: IntegrationDescriptor, flags: ParsedFlags): WebEntry {
+  if (flags.value("secret") === undefined) {
+    throw new UsageError(`-add needs -secret <secret> (the ${d.name} secret for that key)`);
+  }
+  return Object.fromEntries(
+    d.entryFields.map((field) => [field.name, fieldValue(field, flags)]),
+  ) as WebEntry;
+}
+
+function integrationFlag(d: IntegrationDescriptor): string {
+  return `-${d.cliFlag}`;
+}
+
+/** `-a, -b or -c` (`joiner` ", " for `-a, -b, -c`). */
+function flagList(descriptors: readonly IntegrationDescriptor[], last = " or "): string {
+  const flags = descriptors.map(integrationFlag);
+  return flags.length < 2
+    ? flags.join("")
+    : `${flags.slice(0, -1).join(", ")}${last}${flags.at(-1)}`;
 }
 
 export function parseWebArgs(argv: readonly string[]): WebInvocation {
   if (wantsHelp(argv)) return { action: "help" };
   const flags = parseFlags("web", argv, WEB_FLAGS);
   const yes = flags.has("yes");
-  const chosen = INTEGRATIONS.filter((name) => flags.has(name));
+  const chosen = INTEGRATIONS.filter((d) => flags.has(d.cliFlag));
   if (chosen.length > 1) {
-    throw new UsageError("use one of -hcaptcha, -recaptcha, -fingerprint at a time");
+    throw new UsageError(`use one of ${flagList(INTEGRATIONS, ", ")} at a time`);
   }
-  const integration = chosen[0];
+  const descriptor = chosen[0];
 
-  if (integration === undefined) {
+  if (descriptor === undefined) {
     refuseFlags(
       flags,
       ["add", "remove", "setRequired", "setOptional"],
-      "needs an integration: -hcaptcha, -recaptcha or -fingerprint",
+      `needs an integration: ${flagList(INTEGRATIONS)}`,
     );
     refuseFlags(flags, PROPERTY_FLAGS, "only goes with -add and an integration");
     if (flags.has("list")) {
@@ -239,7 +240,7 @@ export function parseWebArgs(argv: readonly string[]): WebInvocation {
     }
     if (!LIFETIME_FLAGS.some((name) => flags.has(name))) {
       throw new UsageError(
-        "approov web needs an action: -list, -setTokenLifetime <seconds>, -setRefreshTokenLifetime <seconds>, or an integration (-hcaptcha, -recaptcha, -fingerprint) with -add, -remove, -setRequired, -setOptional or -list",
+        `approov web needs an action: -list, -setTokenLifetime <seconds>, -setRefreshTokenLifetime <seconds>, or an integration (${flagList(INTEGRATIONS, ", ")}) with -add, -remove, -setRequired, -setOptional or -list`,
       );
     }
     const invocation: WebInvocation = { action: "set-lifetimes", yes };
@@ -270,17 +271,18 @@ export function parseWebArgs(argv: readonly string[]): WebInvocation {
   const op = pickOne(
     flags,
     INTEGRATION_OPS,
-    `approov web ${integrationFlag(integration)} needs one of -add <key>, -remove <key>, -setRequired, -setOptional, -list`,
+    `approov web ${integrationFlag(descriptor)} needs one of -add <key>, -remove <key>, -setRequired, -setOptional, -list`,
   );
   if (op !== "add") refuseFlags(flags, PROPERTY_FLAGS, "only goes with -add");
   for (const name of PROPERTY_FLAGS) {
-    const allowed = PROPERTY_INTEGRATIONS[name] as readonly Integration[];
-    if (flags.has(name) && !allowed.includes(integration)) {
+    const allowed = PROPERTY_INTEGRATIONS[name] as readonly IntegrationDescriptor[];
+    if (flags.has(name) && !allowed.includes(descriptor)) {
       throw new UsageError(
-        `-${name} does not apply to ${integrationFlag(integration)} (only ${allowed.map(integrationFlag).join(", ")})`,
+        `-${name} does not apply to ${integrationFlag(descriptor)} (only ${allowed.map(integrationFlag).join(", ")})`,
       );
     }
   }
+  const integration = descriptor.name as Integration;
   switch (op) {
     case "list":
       return { action: "list-integration", integration };
@@ -299,15 +301,15 @@ export function parseWebArgs(argv: readonly string[]): WebInvocation {
         action: "add",
         integration,
         key: parseSiteKey("add", flags.value("add") as string),
-        entry: entryFor(integration, flags),
+        entry: entryFor(descriptor, flags),
         yes,
       };
   }
 }
 
-/** What an entry is called in messages: Fingerprint has subscriptions, the captchas sites. */
+/** What an entry is called in messages: a site, a subscription. */
 function entryNoun(integration: Integration): string {
-  return integration === "fingerprint" ? "subscription" : "site";
+  return integrationDescriptor(integration).entriesKey.replace(/s$/, "");
 }
 
 export async function runWeb(

@@ -1,3 +1,4 @@
+import { MAX_ELAPSED_TIME_SECONDS } from "@shapes/protocol";
 import {
   fieldPath,
   fraction,
@@ -27,9 +28,6 @@ export const SUBSCRIPTION_DEFAULTS = {
   maxElapsedTimeSeconds: 2,
   maxBotProbability: 1,
 } as const;
-
-/** Fingerprint's get() to token fetch: 2 s by default; an hour is far past any real use. */
-export const MAX_ELAPSED_TIME_SECONDS = 3600;
 
 /** One subscription's properties; `prefix` names it in messages ("" for an admin body). */
 export function parseFingerprintSubscription(

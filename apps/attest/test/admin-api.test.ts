@@ -1,3 +1,4 @@
+import { ADMIN_MAX_BODY_BYTES, MAX_APIS } from "@shapes/protocol";
 import {
   HCAPTCHA_TEST_KEYS,
   HCAPTCHA_TEST_SECRET,
@@ -7,8 +8,6 @@ import {
 } from "@shapes/protocol";
 import { describe, expect, it } from "vitest";
 import type { Account } from "../src/account/account.js";
-import { ADMIN_MAX_BODY_BYTES } from "../src/admin/admin-body.js";
-import { MAX_APIS } from "../src/admin/routes/api-routes.js";
 import { adminCall, adminOk, connEnv, TEST_ADMIN_KEY, testApp } from "./helpers/test-app.js";
 
 const PUBLISHER = HCAPTCHA_TEST_KEYS.publisher.siteKey;

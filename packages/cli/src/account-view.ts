@@ -1,4 +1,5 @@
 import {
+  type ApiView,
   type EntryField,
   FINGERPRINT_REGIONS,
   INTEGRATIONS,
@@ -7,12 +8,8 @@ import {
 } from "@shapes/protocol";
 import { CliError } from "./errors.js";
 
+export type { ApiView };
 export { INTEGRATIONS, type Integration };
-
-export interface ApiView {
-  allowWeb: boolean;
-  jwe: boolean;
-}
 
 /** One entry (site, subscription) as the admin API answers it: its fields but the secret. */
 export type EntryView = Record<string, unknown>;

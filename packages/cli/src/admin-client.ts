@@ -79,7 +79,7 @@ function errorMessage(json: unknown): string | undefined {
     : error;
 }
 
-/** The attest admin API (`<origin>/admin/v1`, admin-api.md), one typed method per call. */
+/** The attest admin API (`<origin>/admin/v1`), one typed method per call. */
 export class AdminClient {
   private readonly fetch: FetchLike;
 

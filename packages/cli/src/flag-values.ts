@@ -47,7 +47,7 @@ export function parseRegion(raw: string): Region {
 const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 const HOST = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
 
-/** An API domain as admin-api.md defines it: a host name with an optional :port, lower-cased. */
+/** An API domain as the admin API defines it: a host name with an optional :port, lower-cased. */
 export function parseApiDomain(raw: string): string {
   const text = raw.trim().toLowerCase();
   const match = /^([^:]+)(?::(\d{1,5}))?$/.exec(text);

@@ -1,36 +1,14 @@
+import type {
+  ActivityCounts,
+  ActivitySummaryJson,
+  OutcomeCounts,
+  UpstreamSummary,
+} from "@shapes/protocol";
 import { CliError } from "./errors.js";
 
-/** What the summary counts over a span of time (attest's `GET /admin/v1/metrics/summary`). */
-export interface ActivityCounts {
-  requests: number;
-  valid: number;
-  invalid: number;
-  /** Error answers per error code. */
-  errors: Record<string, number>;
-  rateLimited: number;
-}
-
-export interface OutcomeCounts {
-  valid: number;
-  invalid: number;
-  error: number;
-}
-
-export interface UpstreamSummary {
-  count: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
-
-/** The live activity summary of one attest instance. */
-export interface MetricsSummary {
-  since: string;
-  window: ActivityCounts & { seconds: number };
-  total: ActivityCounts;
-  byIntegration: Record<string, OutcomeCounts>;
-  byApi: Record<string, OutcomeCounts>;
-  upstream: Record<string, UpstreamSummary>;
-}
+/** The live activity summary of one attest instance (the admin API's answer). */
+export type MetricsSummary = ActivitySummaryJson;
+export type { ActivityCounts, OutcomeCounts, UpstreamSummary };
 
 type Json = Record<string, unknown>;
 

@@ -20,6 +20,40 @@ export interface CliIo {
 
 const HELP_WORDS = new Set(["help", "-help", "--help", "-h"]);
 
+/** What a command's run step gets besides its invocation. */
+interface RunExtras {
+  cwd: string;
+  /** Whether stdout is a terminal (metrics redraws, opens a browser). */
+  terminal: boolean;
+}
+
+/** A command: its argument parser, and its run step for every invocation but help. */
+interface Command<Invocation extends { action: string }> {
+  parse(argv: readonly string[]): Invocation;
+  run(
+    invocation: Exclude<Invocation, { action: "help" }>,
+    ctx: CommandContext,
+    extras: RunExtras,
+  ): Promise<void>;
+}
+
+const command = <I extends { action: string }>(c: Command<I>) =>
+  c as unknown as Command<{
+    action: string;
+  }>;
+
+/** Every command, once: its name, how it reads its arguments, how it runs. */
+const COMMAND_TABLE: Record<CommandName, Command<{ action: string }>> = {
+  api: command({ parse: parseApiArgs, run: (i, ctx) => runApi(i, ctx) }),
+  web: command({ parse: parseWebArgs, run: (i, ctx) => runWeb(i, ctx) }),
+  token: command({ parse: parseTokenArgs, run: (i, ctx) => runToken(i, ctx) }),
+  sdk: command({ parse: parseSdkArgs, run: (i, ctx, { cwd }) => runSdk(i, ctx, { cwd }) }),
+  metrics: command({
+    parse: parseMetricsArgs,
+    run: (i, ctx, { terminal }) => runMetrics(i, ctx, { terminal }),
+  }),
+};
+
 function commandName(word: string): CommandName {
   const name = word.toLowerCase();
   if ((COMMANDS as readonly string[]).includes(name)) return name as CommandName;
@@ -64,30 +98,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 0;
     }
     const name = commandName(word);
-    const ctx = context(io);
-    if (name === "api") {
-      const invocation = parseApiArgs(rest);
-      if (invocation.action === "help") io.stdout.write(commandUsage(name));
-      else await runApi(invocation, ctx);
-    } else if (name === "web") {
-      const invocation = parseWebArgs(rest);
-      if (invocation.action === "help") io.stdout.write(commandUsage(name));
-      else await runWeb(invocation, ctx);
-    } else if (name === "token") {
-      const invocation = parseTokenArgs(rest);
-      if (invocation.action === "help") io.stdout.write(commandUsage(name));
-      else await runToken(invocation, ctx);
-    } else if (name === "sdk") {
-      const invocation = parseSdkArgs(rest);
-      if (invocation.action === "help") io.stdout.write(commandUsage(name));
-      else await runSdk(invocation, ctx, { cwd: io.cwd });
-    } else {
-      const invocation = parseMetricsArgs(rest);
-      if (invocation.action === "help") io.stdout.write(commandUsage(name));
-      else {
-        const terminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
-        await runMetrics(invocation, ctx, { terminal });
-      }
+    const { parse, run } = COMMAND_TABLE[name];
+    const invocation = parse(rest);
+    if (invocation.action === "help") io.stdout.write(commandUsage(name));
+    else {
+      const terminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
+      await run(invocation, context(io), { cwd: io.cwd, terminal });
     }
     return 0;
   } catch (error) {

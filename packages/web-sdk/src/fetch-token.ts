@@ -1,4 +1,4 @@
-import { ATTEST_PARAMS as P } from "@shapes/protocol";
+import { type Expiries, ATTEST_PARAMS as P } from "@shapes/protocol";
 import { ApproovError, ApproovServiceError, ApproovSessionError } from "./errors.js";
 import { payloadHash } from "./payload-hash.js";
 import { isObject, postToService } from "./service-client.js";
@@ -136,10 +136,11 @@ function baseParams(session: Session, api: string, payload: string | undefined):
   return params;
 }
 
+/** What the SDK reads of a TokenAnswer or RefreshAnswer (protocol): one API's token. */
 interface Answer {
   token: string;
   refreshToken?: string;
-  expiries?: Record<string, number>;
+  expiries?: Expiries;
 }
 
 /** `{"tokens": {api: token}, "refreshToken"?, "expiries"?}`, checked. */
@@ -152,7 +153,7 @@ function readAnswer(body: unknown, api: string): Answer {
     answer.refreshToken = body.refreshToken;
   }
   if (isObject(body.expiries)) {
-    const expiries: Record<string, number> = {};
+    const expiries: Expiries = {};
     for (const [name, value] of Object.entries(body.expiries)) {
       if (typeof value === "number" && Number.isFinite(value)) expiries[name] = value;
     }

@@ -1,3 +1,4 @@
+import { MAX_TOKEN_LIFETIME_SECONDS as MAX_TOKEN_LIFETIME } from "@shapes/protocol";
 import { ServiceError } from "../http/service-error.js";
 import { MAX_REFRESH_LIFETIME } from "../integrations/entry-fields.js";
 import type { AnyIntegrationUnit } from "../integrations/integration.js";
@@ -26,7 +27,7 @@ export class AccountFileError extends ServiceError {
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const MAX_KEY_LENGTH = 256;
-export const MAX_TOKEN_LIFETIME = 86_400;
+
 export { MAX_REFRESH_LIFETIME };
 
 const ROOT_FIELDS = [

@@ -1,10 +1,8 @@
+import { ADMIN_MAX_BODY_BYTES } from "@shapes/protocol";
 import type { Context } from "hono";
 import type { Json } from "../account/field-checks.js";
 import { BodyReadError, readBody } from "../http/read-body.js";
 import { AdminError } from "./admin-error.js";
-
-/** The body limit of every admin request. */
-export const ADMIN_MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * The request's JSON object body, read within 16 KiB and the body deadline. Only

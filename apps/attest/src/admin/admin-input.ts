@@ -5,7 +5,7 @@ import { AdminError } from "./admin-error.js";
 
 const API_DOMAIN = /^([^:]+)(?::(\d{1,5}))?$/;
 
-/** An API domain (admin-api.md): a host name with an optional :port, lower-cased. */
+/** An API domain (the admin API's rule): a host name with an optional :port, lower-cased. */
 export function apiDomain(raw: string, field = "domain"): string {
   const text = raw.toLowerCase();
   const match = API_DOMAIN.exec(text);

@@ -7,7 +7,7 @@ import { formForApi } from "../tokens/token-embed.js";
 import { AdminError, validated } from "./admin-error.js";
 import { apiDomain } from "./admin-input.js";
 
-/** Why a token is not valid, in the words of admin-api.md (`signature`, `expired`, `malformed`). */
+/** Why a token is not valid, in the admin API's words (`signature`, `expired`, `malformed`). */
 const REASONS: Record<ApproovTokenErrorCode, string> = {
   missing: "malformed",
   malformed: "malformed",

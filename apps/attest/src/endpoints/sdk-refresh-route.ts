@@ -1,3 +1,4 @@
+import type { RefreshAnswer } from "@shapes/protocol";
 import { ErrorCollector } from "../http/attest-error.js";
 import { integrationsOfEmbedKeys } from "../observability/metric-labels.js";
 import { tokenLifetimeSeconds } from "../sdk/session-expiry.js";
@@ -51,7 +52,7 @@ export function sdkRefreshRoute(deps: SdkRouteDeps) {
       session.passed
         ? { outcome: "valid" }
         : { outcome: "invalid", reason: "the session's human check failed" },
-      c.json({ tokens, expiries: session.expiries }, 200, NO_STORE),
+      c.json({ tokens, expiries: session.expiries } satisfies RefreshAnswer, 200, NO_STORE),
     );
   };
 }

@@ -1,3 +1,4 @@
+import type { TokenAnswer } from "@shapes/protocol";
 import { ErrorCollector } from "../http/attest-error.js";
 import { pageHostOf } from "../http/page-host.js";
 import { runChecks } from "../integrations/run-checks.js";
@@ -69,7 +70,8 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
       ip,
       expiries: session.expiries,
     });
-    const response = c.json({ tokens, refreshToken, expiries: session.expiries }, 200, NO_STORE);
+    const body: TokenAnswer = { tokens, refreshToken, expiries: session.expiries };
+    const response = c.json(body, 200, NO_STORE);
     return answer(
       c,
       decision.passed ? { outcome: "valid" } : { outcome: "invalid", reason: decision.reason },

@@ -1,4 +1,9 @@
-import type { Integration } from "@shapes/protocol";
+import type {
+  ActivitySummaryJson,
+  Integration,
+  OutcomeCounts,
+  UpstreamSummary,
+} from "@shapes/protocol";
 import {
   type ActivityCounts,
   type ActivityEvent,
@@ -9,31 +14,7 @@ import {
 import { histogramQuantile } from "./histogram-quantile.js";
 import type { IntegrationLabel } from "./metric-labels.js";
 
-/** Decisions per outcome for one integration or API. */
-export interface OutcomeCounts {
-  valid: number;
-  invalid: number;
-  error: number;
-}
-
-export interface UpstreamSummary {
-  /** Upstream checks completed or failed since start. */
-  count: number;
-  /** Estimated from the latency buckets (as Grafana does); null before the first check. */
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
-
-/** `GET /admin/v1/metrics/summary`: what `approov metrics` shows. */
-export interface ActivitySummaryJson {
-  /** When this service instance started counting (ISO 8601). */
-  since: string;
-  window: { seconds: number } & ActivityCounts;
-  total: ActivityCounts;
-  byIntegration: Partial<Record<IntegrationLabel, OutcomeCounts>>;
-  byApi: Record<string, OutcomeCounts>;
-  upstream: Partial<Record<Integration, UpstreamSummary>>;
-}
+export type { ActivitySummaryJson, OutcomeCounts, UpstreamSummary };
 
 /** A decision with its labels resolved (bounded values only). */
 export interface SummaryDecision extends ActivityEvent {

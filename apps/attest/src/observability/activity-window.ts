@@ -1,14 +1,6 @@
-/** What the summary counts over a span of time. */
-export interface ActivityCounts {
-  /** Decisions (one per /attest, /token, /refresh request). */
-  requests: number;
-  valid: number;
-  invalid: number;
-  /** Error answers per code (an answer listing two codes counts under both). */
-  errors: Record<string, number>;
-  /** Requests refused by a site key's rateLimit (429). */
-  rateLimited: number;
-}
+import type { ActivityCounts } from "@shapes/protocol";
+
+export type { ActivityCounts };
 
 /** One decision as the summary sees it. */
 export interface ActivityEvent {

@@ -5,6 +5,8 @@ import {
   type IntegrationDescriptor,
   integrationDescriptor,
   MAX_LIST_ENTRIES,
+  MAX_REFRESH_LIFETIME_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
 } from "@shapes/protocol";
 import {
   type FlagSpec,
@@ -29,9 +31,6 @@ import {
 import { formatIntegrationList, formatWebList } from "../format-web-list.js";
 import type { CommandContext } from "./context.js";
 
-/** The admin API's lifetime ranges (admin-api.md). */
-export const TOKEN_LIFETIME_MAX = 86_400;
-export const REFRESH_TOKEN_LIFETIME_MAX = 2_592_000;
 const MAX_ACTION_CHARS = 100;
 
 export const WEB_FLAGS: readonly FlagSpec[] = [
@@ -250,7 +249,7 @@ export function parseWebArgs(argv: readonly string[]): WebInvocation {
         "setTokenLifetime",
         token,
         1,
-        TOKEN_LIFETIME_MAX,
+        MAX_TOKEN_LIFETIME_SECONDS,
         " of seconds",
       );
     }
@@ -260,7 +259,7 @@ export function parseWebArgs(argv: readonly string[]): WebInvocation {
         "setRefreshTokenLifetime",
         refresh,
         1,
-        REFRESH_TOKEN_LIFETIME_MAX,
+        MAX_REFRESH_LIFETIME_SECONDS,
         " of seconds",
       );
     }

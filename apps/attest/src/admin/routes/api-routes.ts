@@ -1,11 +1,9 @@
+import { MAX_APIS } from "@shapes/protocol";
 import { Hono } from "hono";
 import { bool, onlyKnown } from "../../account/field-checks.js";
 import { type AdminDeps, jsonBody, NO_STORE, param, setOwn } from "../admin-deps.js";
 import { AdminError, validated } from "../admin-error.js";
 import { apiDomain } from "../admin-input.js";
-
-/** Bounds the account file (and what every request reads): 409 beyond these. */
-export const MAX_APIS = 100;
 
 /** `PUT /apis/:domain` (`approov api -add`) and `DELETE /apis/:domain`. */
 export function apiRoutes(deps: AdminDeps): Hono {

@@ -1,6 +1,6 @@
+import { MAX_ENTRIES_PER_INTEGRATION, MAX_TOKEN_LIFETIME_SECONDS } from "@shapes/protocol";
 import { type Context, Hono } from "hono";
 import type { Account } from "../../account/account.js";
-import { MAX_TOKEN_LIFETIME } from "../../account/account-validate.js";
 import { bool, int, onlyKnown } from "../../account/field-checks.js";
 import { MAX_REFRESH_LIFETIME } from "../../integrations/entry-fields.js";
 import type { AnyIntegrationUnit } from "../../integrations/integration.js";
@@ -8,9 +8,6 @@ import { type AdminDeps, jsonBody, NO_STORE, param, setOwn } from "../admin-deps
 import { AdminError, validated } from "../admin-error.js";
 import { entryKey, entryNoun, integrationUnit, RESERVED_KEY } from "../admin-input.js";
 import { entryView } from "../admin-view.js";
-
-/** Bounds the account file (and what every request reads): 409 beyond this. */
-export const MAX_ENTRIES_PER_INTEGRATION = 100;
 
 /** An integration section of a draft account, to change in place. */
 function draftSection(draft: Account, unit: AnyIntegrationUnit) {
@@ -51,7 +48,7 @@ export function webRoutes(deps: AdminDeps): Hono {
           token:
             token === undefined
               ? undefined
-              : int(token, "tokenLifetimeSeconds", 1, MAX_TOKEN_LIFETIME),
+              : int(token, "tokenLifetimeSeconds", 1, MAX_TOKEN_LIFETIME_SECONDS),
           refresh:
             refresh === undefined
               ? undefined

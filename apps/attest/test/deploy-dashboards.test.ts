@@ -32,8 +32,11 @@ interface Dashboard {
 }
 
 const DASHBOARDS = {
+  "billing-usage.json": "Billing Usage",
   "live-web-app-activity.json": "Live: Web App Activity",
   "summary-activity.json": "Summary: Hourly Activity",
+  "summary-daily-activity.json": "Summary: Daily Activity",
+  "summary-monthly-activity.json": "Summary: Monthly Activity",
 };
 
 /** The metric names an app exposes: the `# TYPE` lines of its real /metrics answer. */
@@ -73,7 +76,7 @@ const allPanels = (panels: Panel[]): Panel[] =>
   panels.flatMap((panel) => [panel, ...allPanels(panel.panels ?? [])]);
 
 describe("deploy/: the Grafana dashboards", () => {
-  it("are exactly the two dashboard files named in the provisioning", () => {
+  it("are exactly the dashboard files named in the provisioning", () => {
     expect(readdirSync(`${DEPLOY}grafana/dashboards`).sort()).toEqual(Object.keys(DASHBOARDS));
     const provider = read("grafana/provisioning/dashboards/dashboards.yml");
     expect(provider).toMatch(/^\s+path: \/var\/lib\/grafana\/dashboards$/m);

@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// The vitest half: the CLI against attest, the verifier on attest's tokens. The web SDK's
-// Chromium tests are Playwright's (playwright.config.ts).
+// The vitest half: the CLI against attest, the verifier on attest's tokens, the deploy files'
+// Prometheus and dashboards against attest. The web SDK's Chromium tests are Playwright's
+// (playwright.config.ts).
 export default defineConfig({
   test: {
-    include: ["cli/**/*.test.ts", "verifier/**/*.test.ts"],
+    include: ["cli/**/*.test.ts", "verifier/**/*.test.ts", "observability/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -54,18 +54,19 @@ export async function labelNamesOf(prometheusUrl: string, metric: string): Promi
 }
 
 /**
- * The timestamp of the latest sample of a series selector's first series, or undefined
- * without one. Only a bare selector keeps its samples' own times: `timestamp()` of anything
- * computed (`up == 1`) answers the evaluation time.
+ * When the latest successful scrape of `job` started (Unix seconds), or undefined before one.
+ * Read from the raw `up` samples of a range selector: they keep their own times (an instant
+ * query answers its evaluation time), and a failed scrape (`up` 0) does not count.
  */
-export async function latestSampleSeconds(
+export async function latestScrapeSeconds(
   prometheusUrl: string,
-  selector: string,
+  job: string,
 ): Promise<number | undefined> {
-  const answer = await queryPrometheus(prometheusUrl, `timestamp(${selector})`, {
+  const answer = await queryPrometheus(prometheusUrl, `up{job="${job}"}[1m]`, {
     kind: "instant",
     timeSeconds: Date.now() / 1000,
   });
-  const sample = answer.data?.result[0]?.value;
-  return sample ? Number(sample[1]) : undefined;
+  const scrapes = (answer.data?.result ?? []).flatMap((series) => series.values ?? []);
+  const times = scrapes.filter(([, up]) => up === "1").map(([time]) => time);
+  return times.length > 0 ? Math.max(...times) : undefined;
 }

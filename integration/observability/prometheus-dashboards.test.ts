@@ -14,7 +14,7 @@ import { HCAPTCHA_SAFE, type LoadRound, loadRound } from "./attest-load.js";
 import { type DashboardQuery, dashboardQueries, substituteVariables } from "./dashboard-queries.js";
 import {
   labelNamesOf,
-  latestSampleSeconds,
+  latestScrapeSeconds,
   type QueryWindow,
   queryPrometheus,
 } from "./prometheus-api.js";
@@ -45,11 +45,11 @@ const rounds: LoadRound[] = [];
 /** Now in Unix seconds, not rounded: the load spans about two seconds, a rounded-down time misses it. */
 const nowSeconds = () => Date.now() / 1000;
 
-/** Waits until Prometheus holds a scrape of attest that started after `sinceMs`. */
+/** Waits until Prometheus holds a successful scrape of attest that started after `sinceMs`. */
 async function scrapedAfter(sinceMs: number): Promise<void> {
   const deadline = Date.now() + SCRAPE_WAIT_MS;
   while (Date.now() < deadline) {
-    const last = await latestSampleSeconds(prometheus?.url as string, 'up{job="attest"}');
+    const last = await latestScrapeSeconds(prometheus?.url as string, "attest");
     if (last !== undefined && last * 1000 > sinceMs) return;
     await new Promise((done) => setTimeout(done, 250));
   }
@@ -151,6 +151,24 @@ describe("the load went through attest as planned", () => {
       { attest: [200, 200, 200, 429, 400], token: [200, 200], refresh: [200, 200] },
       { attest: [200, 200, 429, 429, 400], token: [200, 200], refresh: [200, 200] },
     ]);
+  });
+
+  it("and Prometheus holds all of it: its total is the one attest counted", async () => {
+    const text = await (await fetch(`${attest?.url}/metrics`)).text();
+    const counted = [...text.matchAll(/^approov_token_requests_total\{[^}]*\} (\d+)$/gm)].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    );
+    expect(counted).toBeGreaterThan(20);
+    const answer = await queryPrometheus(
+      prometheus?.url as string,
+      "sum(approov_token_requests_total)",
+      {
+        kind: "instant",
+        timeSeconds: nowSeconds(),
+      },
+    );
+    expect(answer.data?.result[0]?.value?.[1]).toBe(String(counted));
   });
 });
 

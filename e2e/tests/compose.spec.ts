@@ -69,7 +69,10 @@ test("compose builds one image that has the launcher, and shares the account vol
   expect(compose.services.attest?.volumes).toEqual(["account-data:/data"]);
   expect(compose.services["shapes-api"]?.volumes).toEqual(["account-data:/data:ro"]);
   expect(compose.services.web?.volumes).toEqual(["account-data:/data:ro"]);
-  expect(Object.keys(compose.volumes)).toEqual(["account-data"]);
+  expect(Object.keys(compose.volumes)).toEqual(["account-data", "prometheus-data"]);
+  // Prometheus keeps what the Billing and Monthly dashboards need, across restarts.
+  expect(compose.services.prometheus?.volumes).toContain("prometheus-data:/prometheus");
+  expect(compose.services.prometheus?.command).toContain("--storage.tsdb.retention.time=400d");
   expect(compose.services["captcha-sandbox"]?.environment?.SANDBOX_CONTROL).toBe("0");
   const attestEnv = compose.services.attest?.environment ?? {};
   expect(attestEnv.HCAPTCHA_SITEVERIFY_URL).toBe("http://captcha-sandbox:8003/siteverify");

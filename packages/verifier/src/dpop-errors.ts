@@ -1,3 +1,4 @@
+import { VerifierError } from "./errors.js";
 /**
  * Why a DPoP proof was refused (RFC 9449 section 4.3). Stable strings: apps, logs and
  * tests switch on them. The messages are fixed per code and never contain the proof.
@@ -15,13 +16,12 @@ export const DPOP_PROOF_ERROR_CODES = {
   "htu-mismatch": "the DPoP proof htu does not match the request URL",
   "iat-stale": "the DPoP proof iat is too old",
   "iat-future": "the DPoP proof iat is in the future",
-  replayed: "the DPoP proof was already used",
+  replayed: "the DPoP proof (or, with unique nonces, its nonce) was already used",
   "ath-mismatch": "the DPoP proof ath does not match the access token",
   "jkt-mismatch": "the DPoP proof key is not the key the token is bound to",
   "msgs-mismatch": "the DPoP proof msgs does not match the message",
   "missing-nonce": "the DPoP proof has no nonce",
   "bad-nonce": "the DPoP proof nonce was not accepted",
-  "nonce-replayed": "the DPoP proof nonce was already used",
   "unbound-token": "the access token has no cnf.jkt, so no DPoP proof can be bound to it",
 } as const;
 
@@ -31,22 +31,21 @@ export type DpopProofErrorCode = keyof typeof DPOP_PROOF_ERROR_CODES;
 export const DPOP_NONCE_ERROR_CODES: readonly DpopProofErrorCode[] = ["missing-nonce", "bad-nonce"];
 
 /** A DPoP proof was refused. No `cause`, no proof text: safe to log. */
-export class DpopProofError extends Error {
+export class DpopProofError extends VerifierError {
   override name = "DpopProofError";
-  readonly code: DpopProofErrorCode;
+  declare readonly code: DpopProofErrorCode;
 
   constructor(code: DpopProofErrorCode) {
-    super(DPOP_PROOF_ERROR_CODES[code]);
-    this.code = code;
+    super(code, DPOP_PROOF_ERROR_CODES[code]);
   }
 }
 
 /** normalizeHtu was given something that is not an absolute http(s) URL it can compare. */
-export class HtuError extends Error {
+export class HtuError extends VerifierError {
   override name = "HtuError";
-  readonly code = "invalid-url";
+  declare readonly code: "invalid-url";
 
   constructor() {
-    super("not an absolute http(s) URL without credentials");
+    super("invalid-url", "not an absolute http(s) URL without credentials");
   }
 }

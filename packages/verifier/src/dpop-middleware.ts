@@ -55,7 +55,7 @@ function badOption(message: string): never {
 }
 
 /** An http(s) origin with nothing after it (a trailing "/" is dropped). */
-function checkPublicOrigin(value: string): string {
+export function checkPublicOrigin(value: string): string {
   let url: URL;
   try {
     url = new URL(value);

@@ -34,7 +34,7 @@ export interface DpopProofVerifierOptions {
   nonce?: DpopNonceCheck;
   /**
    * Requires a string `nonce` (1 to 512 characters) that `replay` has not seen, within the
-   * proof's acceptance window: "missing-nonce", "bad-nonce", "nonce-replayed". Needs `replay`.
+   * proof's acceptance window: "missing-nonce", "bad-nonce", "replayed". Needs `replay`.
    */
   uniqueNonce?: boolean;
   /** Proof keys (imported key + thumbprint) remembered, LRU; default DEFAULT_DPOP_KEY_CACHE_SIZE (1 000), 0 = off. */

@@ -151,17 +151,15 @@ export async function checkProof(
   }
   const { replay } = settings;
   if (replay) {
-    // Remembered for as long as this proof's iat keeps it acceptable.
+    // Remembered for as long as this proof's iat keeps it acceptable. One entry per proof:
+    // with unique nonces the nonce alone refuses both a resent proof and a new proof reusing
+    // it (a jti entry too would halve what a bounded store can hold).
     const expiresAtMs = Math.ceil((claims.iat + settings.maxAgeSeconds) * 1000);
-    if (!(await replay.checkAndRemember(dpopReplayKey(htu, claims.jti), expiresAtMs))) {
+    const key = settings.uniqueNonce
+      ? nonceReplayKey(claims.nonce as string)
+      : dpopReplayKey(htu, claims.jti);
+    if (!(await replay.checkAndRemember(key, expiresAtMs))) {
       throw new DpopProofError("replayed");
-    }
-    // After the jti: a resent proof is "replayed"; a new proof reusing a nonce is this.
-    if (
-      settings.uniqueNonce &&
-      !(await replay.checkAndRemember(nonceReplayKey(claims.nonce as string), expiresAtMs))
-    ) {
-      throw new DpopProofError("nonce-replayed");
     }
   }
   // A fresh object per proof: callers may change it without touching the cached key.

@@ -20,14 +20,27 @@ export const APPROOV_TOKEN_ERROR_CODES = {
 
 export type ApproovTokenErrorCode = keyof typeof APPROOV_TOKEN_ERROR_CODES;
 
+/**
+ * The base of every error the verifier raises on purpose, as jose has JOSEError: a stable
+ * `code` (apps and logs switch on it) and a fixed message that never holds a token or secret.
+ */
+export class VerifierError extends Error {
+  override name = "VerifierError";
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
 /** A token was refused. The message is fixed per code and never contains the token. */
-export class ApproovTokenError extends Error {
+export class ApproovTokenError extends VerifierError {
   override name = "ApproovTokenError";
-  readonly code: ApproovTokenErrorCode;
+  declare readonly code: ApproovTokenErrorCode;
 
   constructor(code: ApproovTokenErrorCode) {
-    super(APPROOV_TOKEN_ERROR_CODES[code]);
-    this.code = code;
+    super(code, APPROOV_TOKEN_ERROR_CODES[code]);
   }
 }
 
@@ -39,12 +52,11 @@ export type ApproovConfigErrorCode =
   | "bad-option";
 
 /** The verifier was set up wrongly (bad secret or option). Messages never contain the secret. */
-export class ApproovConfigError extends Error {
+export class ApproovConfigError extends VerifierError {
   override name = "ApproovConfigError";
-  readonly code: ApproovConfigErrorCode;
+  declare readonly code: ApproovConfigErrorCode;
 
   constructor(code: ApproovConfigErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }

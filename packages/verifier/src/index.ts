@@ -44,7 +44,14 @@ export {
   type ApproovConfigErrorCode,
   ApproovTokenError,
   type ApproovTokenErrorCode,
+  VerifierError,
 } from "./errors.js";
+export {
+  type ApproovGuardOptions,
+  createApproovGuard,
+  type GuardDecision,
+  type GuardRequest,
+} from "./guard/approov-guard.js";
 export { jwkThumbprint } from "./jwk-thumbprint.js";
 export type { ApproovKey } from "./key-ring.js";
 export {

@@ -1,16 +1,17 @@
 import type { HonoRequest } from "hono";
+import { VerifierError } from "./errors.js";
 import { sha256Base64url } from "./sha256-base64url.js";
 
 /** Largest body hashed for a DPoP `msgs` check by default. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /** The request body is larger than the configured bound (answered 413). */
-export class RequestBodyTooLargeError extends Error {
+export class RequestBodyTooLargeError extends VerifierError {
   override name = "RequestBodyTooLargeError";
-  readonly code = "body-too-large";
+  declare readonly code: "body-too-large";
 
   constructor(readonly maxBytes: number) {
-    super(`the request body is larger than ${maxBytes} bytes`);
+    super("body-too-large", `the request body is larger than ${maxBytes} bytes`);
   }
 }
 
@@ -22,7 +23,10 @@ export function messageHash(bytes: Uint8Array | string): string {
 /** The message hash of a request without a body (GET, HEAD, or an empty POST). */
 export const EMPTY_MESSAGE_HASH = messageHash(new Uint8Array(0));
 
-async function readStream(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
+export async function readStream(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ApproovTokenClaims } from "@shapes/protocol";
 import { constantTimeEqual } from "./constant-time-equal.js";
+import { VerifierError } from "./errors.js";
 
 /** Why a token binding check failed. Stable strings; messages never contain the values. */
 export const TOKEN_BINDING_ERROR_CODES = {
@@ -11,13 +12,12 @@ export const TOKEN_BINDING_ERROR_CODES = {
 
 export type TokenBindingErrorCode = keyof typeof TOKEN_BINDING_ERROR_CODES;
 
-export class TokenBindingError extends Error {
+export class TokenBindingError extends VerifierError {
   override name = "TokenBindingError";
-  readonly code: TokenBindingErrorCode;
+  declare readonly code: TokenBindingErrorCode;
 
   constructor(code: TokenBindingErrorCode) {
-    super(TOKEN_BINDING_ERROR_CODES[code]);
-    this.code = code;
+    super(code, TOKEN_BINDING_ERROR_CODES[code]);
   }
 }
 

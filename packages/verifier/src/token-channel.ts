@@ -1,4 +1,5 @@
 import type { ApproovTokenClaims } from "@shapes/protocol";
+import { VerifierError } from "./errors.js";
 
 /** Which channel issued a token: `did` marks mobile attestation, `embed` web protection. */
 export type TokenChannel = "mobile" | "web" | "unknown";
@@ -20,12 +21,15 @@ export function tokenChannel(claims: ApproovTokenClaims): TokenChannel {
 }
 
 /** A valid token from a channel the route does not accept. */
-export class TokenChannelError extends Error {
+export class TokenChannelError extends VerifierError {
   override name = "TokenChannelError";
-  readonly code = "wrong-channel";
+  declare readonly code: "wrong-channel";
 
   constructor(readonly channel: TokenChannel) {
-    super(`the Approov token comes from the ${channel} channel, which this route does not accept`);
+    super(
+      "wrong-channel",
+      `the Approov token comes from the ${channel} channel, which this route does not accept`,
+    );
   }
 }
 

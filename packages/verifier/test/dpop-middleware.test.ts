@@ -160,8 +160,9 @@ const CASES: Case[] = [
   { name: "nonce not a string", code: "bad-nonce", dpop: () => proof({ nonce: { n: 1 } }) },
   { name: "nonce too long", code: "bad-nonce", dpop: () => proof({ nonce: "n".repeat(513) }) },
   {
+    // One replay entry per proof: a reused nonce is a replay, whatever the jti.
     name: "nonce already used by an accepted proof",
-    code: "nonce-replayed",
+    code: "replayed",
     dpop: async (app) => {
       const reused = nonce();
       const first = await get(app, {

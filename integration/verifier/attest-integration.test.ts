@@ -11,6 +11,7 @@ import {
 } from "@shapes/verifier";
 import { approovToken, approovTokenBinding } from "@shapes/verifier/hono";
 import { Hono } from "hono";
+import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appEntry, type RunningService, runToExit, startService } from "./spawn-service.js";
 
@@ -132,5 +133,25 @@ describe("tokens issued by the real attest service", () => {
     });
     expect(other.status).toBe(401);
     expect(await other.json()).toEqual({ status: "invalid approov bound token" });
+  });
+});
+
+describe("compatible with Approov's own backend quickstarts", () => {
+  // As the public Node.js quickstarts check a token: jsonwebtoken, the base64-decoded
+  // account secret, HS256 only. A team that has that check needs no change for our tokens.
+  const quickstartCheck = (token: string) =>
+    jwt.verify(token, Buffer.from(account.secret, "base64"), { algorithms: ["HS256"] });
+
+  it("a token attest issues verifies with jsonwebtoken configured as the quickstarts do", async () => {
+    const token = await attestToken(publisher.response);
+    const claims = quickstartCheck(token) as Record<string, unknown>;
+    expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
+    expect(claims.embed).toHaveProperty(`hcap:${publisher.siteKey}`);
+  });
+
+  it("a decoy (a failed human check) fails that check", async () => {
+    const decoy = await attestToken(bot.response, {}, bot.siteKey);
+    expect(() => quickstartCheck(decoy)).toThrow(jwt.JsonWebTokenError);
+    expect(() => quickstartCheck(decoy)).toThrow(/invalid signature/);
   });
 });

@@ -3,6 +3,7 @@ import { HEADERS } from "@shapes/protocol";
 import type { Context, Next } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApproovConfigError, ApproovTokenError } from "./errors.js";
+import { APPROOV_TOKEN_STATUS, type ApproovTokenCheckOptions } from "./refusals.js";
 import {
   CHANNEL_REQUIREMENTS,
   type ChannelRequirement,
@@ -18,21 +19,8 @@ import {
 /** The Hono env the middleware provides: `c.var.approovToken` holds the verified claims. */
 export type ApproovTokenEnv = { Variables: { approovToken: ApproovTokenClaims } };
 
-/**
- * Either a ready verifier (share one between routes: one key import, one cache) or the
- * options to build one; plus the channel the route accepts (default "any").
- */
-export type ApproovTokenMiddlewareOptions = (
-  | { verify: ApproovTokenVerifier }
-  | ApproovTokenVerifierOptions
-) & { channel?: ChannelRequirement };
-
-/** The JSON `status` messages of the public Shapes backends, plus the channel refusal. */
-export const APPROOV_TOKEN_STATUS = {
-  missing: "missing approov token",
-  invalid: "invalid approov token",
-  wrongChannel: "approov token not allowed here",
-} as const;
+/** The token check's options (refusals.ts), under the Hono middleware's name. */
+export type ApproovTokenMiddlewareOptions = ApproovTokenCheckOptions;
 
 /**
  * Requires a valid `Approov-Token` header: 400 when absent, 401 for any invalid token

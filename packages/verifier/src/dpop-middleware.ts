@@ -7,6 +7,7 @@ import { DpopProofError, type DpopProofErrorCode } from "./dpop-errors.js";
 import { createDpopProofVerifier, type VerifiedDpopProof } from "./dpop-proof-verifier.js";
 import { ApproovConfigError } from "./errors.js";
 import { MemoryReplayStore } from "./memory-replay-store.js";
+import { checkPublicOrigin, DPOP_PROOF_STATUS, dpopChallenge } from "./refusals.js";
 import type { ReplayStore } from "./replay-store.js";
 import {
   DEFAULT_MAX_BODY_BYTES,
@@ -44,34 +45,8 @@ export interface DpopProofMiddlewareOptions {
   keyCacheSize?: number;
 }
 
-/** The JSON `status` messages of the DPoP middleware. */
-export const DPOP_PROOF_STATUS = {
-  invalid: "invalid dpop proof",
-  bodyTooLarge: "request body too large",
-} as const;
-
 function badOption(message: string): never {
   throw new ApproovConfigError("bad-option", message);
-}
-
-/** An http(s) origin with nothing after it (a trailing "/" is dropped). */
-export function checkPublicOrigin(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return badOption("publicOrigin must be an absolute http(s) origin");
-  }
-  const bare = (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || !bare || url.username) {
-    return badOption("publicOrigin must be an http(s) origin without path, query or user");
-  }
-  return url.origin;
-}
-
-/** RFC 9449 7.1 challenge; the code is one of ours, never client text, so no quoting issue. */
-export function dpopChallenge(code: DpopProofErrorCode, algorithms: readonly string[]): string {
-  return `DPoP error="invalid_dpop_proof", error_description="${code}", algs="${algorithms.join(" ")}"`;
 }
 
 /**

@@ -1,18 +1,20 @@
 export {
-  APPROOV_TOKEN_STATUS,
   type ApproovTokenEnv,
   type ApproovTokenMiddlewareOptions,
   approovToken,
 } from "./approov-token-middleware.js";
 export {
-  DPOP_PROOF_STATUS,
   type DpopProofEnv,
   type DpopProofMiddlewareOptions,
-  dpopChallenge,
   dpopProof,
 } from "./dpop-middleware.js";
 export {
-  approovTokenBinding,
+  APPROOV_TOKEN_STATUS,
+  DPOP_PROOF_STATUS,
+  dpopChallenge,
   TOKEN_BINDING_STATUS,
+} from "./refusals.js";
+export {
+  approovTokenBinding,
   type TokenBindingMiddlewareOptions,
 } from "./token-binding-middleware.js";

@@ -60,6 +60,14 @@ export {
   type MemoryReplayStoreOptions,
 } from "./memory-replay-store.js";
 export { normalizeHtu } from "./normalize-htu.js";
+export {
+  APPROOV_TOKEN_STATUS,
+  type ApproovTokenCheckOptions,
+  checkPublicOrigin,
+  DPOP_PROOF_STATUS,
+  dpopChallenge,
+  TOKEN_BINDING_STATUS,
+} from "./refusals.js";
 export type { ReplayStore } from "./replay-store.js";
 export {
   DEFAULT_MAX_BODY_BYTES,

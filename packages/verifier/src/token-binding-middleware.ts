@@ -1,15 +1,13 @@
 import { createMiddleware } from "hono/factory";
 import type { ApproovTokenEnv } from "./approov-token-middleware.js";
 import { ApproovConfigError } from "./errors.js";
+import { TOKEN_BINDING_STATUS } from "./refusals.js";
 import { checkTokenBinding, TokenBindingError } from "./token-binding.js";
 
 export interface TokenBindingMiddlewareOptions {
   /** The request header whose whole value the token is bound to; default "Authorization". */
   header?: string;
 }
-
-/** The JSON `status` of a failed binding check, as the public Shapes backends answer. */
-export const TOKEN_BINDING_STATUS = { invalid: "invalid approov bound token" } as const;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

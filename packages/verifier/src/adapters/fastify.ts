@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastify";
-import { DPOP_PROOF_STATUS } from "../dpop-middleware.js";
 import {
   type ApproovGuardOptions,
   createApproovGuard,
   type GuardDecision,
 } from "../guard/approov-guard.js";
+import { DPOP_PROOF_STATUS } from "../refusals.js";
 import { DEFAULT_MAX_BODY_BYTES, RequestBodyTooLargeError } from "../request-body-hash.js";
 import { boundedBytes, readNodeBody } from "./node-body.js";
 

@@ -1,20 +1,19 @@
 import type { ApproovTokenClaims } from "@shapes/protocol";
 import { HEADERS } from "@shapes/protocol";
-import {
-  APPROOV_TOKEN_STATUS,
-  type ApproovTokenMiddlewareOptions,
-} from "../approov-token-middleware.js";
 import { checkAlgorithmList, DEFAULT_DPOP_ALGORITHMS } from "../dpop-algorithms.js";
 import { DpopProofError } from "../dpop-errors.js";
-import {
-  checkPublicOrigin,
-  DPOP_PROOF_STATUS,
-  type DpopProofMiddlewareOptions,
-  dpopChallenge,
-} from "../dpop-middleware.js";
+import type { DpopProofMiddlewareOptions } from "../dpop-middleware.js";
 import { createDpopProofVerifier, type VerifiedDpopProof } from "../dpop-proof-verifier.js";
 import { ApproovConfigError, ApproovTokenError } from "../errors.js";
 import { MemoryReplayStore } from "../memory-replay-store.js";
+import {
+  APPROOV_TOKEN_STATUS,
+  type ApproovTokenCheckOptions,
+  checkPublicOrigin,
+  DPOP_PROOF_STATUS,
+  dpopChallenge,
+  TOKEN_BINDING_STATUS,
+} from "../refusals.js";
 import {
   DEFAULT_MAX_BODY_BYTES,
   EMPTY_MESSAGE_HASH,
@@ -22,7 +21,6 @@ import {
   RequestBodyTooLargeError,
 } from "../request-body-hash.js";
 import { checkTokenBinding, TokenBindingError } from "../token-binding.js";
-import { TOKEN_BINDING_STATUS } from "../token-binding-middleware.js";
 import { CHANNEL_REQUIREMENTS, checkTokenChannel, TokenChannelError } from "../token-channel.js";
 import { createApproovTokenVerifier } from "../verify-token.js";
 
@@ -44,7 +42,7 @@ export interface GuardRequest {
  * channel), token binding (`binding`: `pay` against a header) and DPoP (`dpop`: proof,
  * `ath`, `cnf.jkt`, `htm`/`htu` with `publicOrigin` behind proxies, replay, `msgs`).
  */
-export type ApproovGuardOptions = ApproovTokenMiddlewareOptions & {
+export type ApproovGuardOptions = ApproovTokenCheckOptions & {
   binding?: { header?: string };
   dpop?: Omit<DpopProofMiddlewareOptions, "messageHash">;
 };

@@ -1,9 +1,10 @@
-import { ADMIN_MAX_BODY_BYTES, MAX_APIS } from "@shapes/protocol";
 import {
+  ADMIN_MAX_BODY_BYTES,
   HCAPTCHA_TEST_KEYS,
   HCAPTCHA_TEST_SECRET,
   LOCAL_FINGERPRINT_PUBLIC_KEY,
   LOCAL_RECAPTCHA_V3_SITE_KEY,
+  MAX_APIS,
   RECAPTCHA_V2_TEST_KEYS,
 } from "@shapes/protocol";
 import { describe, expect, it } from "vitest";

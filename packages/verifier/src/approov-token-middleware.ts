@@ -4,17 +4,8 @@ import type { Context, Next } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApproovConfigError, ApproovTokenError } from "./errors.js";
 import { APPROOV_TOKEN_STATUS, type ApproovTokenCheckOptions } from "./refusals.js";
-import {
-  CHANNEL_REQUIREMENTS,
-  type ChannelRequirement,
-  checkTokenChannel,
-  TokenChannelError,
-} from "./token-channel.js";
-import {
-  type ApproovTokenVerifier,
-  type ApproovTokenVerifierOptions,
-  createApproovTokenVerifier,
-} from "./verify-token.js";
+import { CHANNEL_REQUIREMENTS, checkTokenChannel, TokenChannelError } from "./token-channel.js";
+import { createApproovTokenVerifier } from "./verify-token.js";
 
 /** The Hono env the middleware provides: `c.var.approovToken` holds the verified claims. */
 export type ApproovTokenEnv = { Variables: { approovToken: ApproovTokenClaims } };

@@ -29,7 +29,7 @@ const stackEnv = {
   SHAPES_PORT: String(ports.shapes),
   SANDBOX_PORT: String(ports.sandbox),
   ATTEST_DATA_DIR: dataDir,
-  WEB_ORIGIN: `${urls.web},${urls.botWeb},${urls.shortSessionWeb}`,
+  WEB_ORIGIN: `${urls.web},${urls.botWeb},${urls.shortSessionWeb},${urls.examplesWeb}`,
 } as Record<string, string>;
 
 /**

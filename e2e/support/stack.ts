@@ -15,12 +15,17 @@ export const ports = {
   sandbox: 18003,
   botWeb: 18010,
   shortSessionWeb: 18011,
+  /** The web app pointed at an example backend (examples/), one framework at a time. */
+  examplesWeb: 18040,
+  /** The example backend under test. */
+  example: 18041,
 };
 
 export const urls = {
   web: `http://localhost:${ports.web}`,
   botWeb: `http://localhost:${ports.botWeb}`,
   shortSessionWeb: `http://localhost:${ports.shortSessionWeb}`,
+  examplesWeb: `http://localhost:${ports.examplesWeb}`,
   attest: `http://localhost:${ports.attest}`,
   shapes: `http://localhost:${ports.shapes}`,
   sandbox: `http://localhost:${ports.sandbox}`,

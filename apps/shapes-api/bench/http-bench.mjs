@@ -73,49 +73,74 @@ function summary(runs) {
 }
 
 /**
- * v1 and v2 under the same load: 1 s warm-up each, then `rounds` pairs, alternating which
- * goes first (v1 v2, v2 v1, ...) so a drift of the shared machine's speed hits both alike.
- * Answers req/s of each over all rounds, v2 / v1, the spread of the per-round ratios (how
- * noisy the machine was), and the server's user CPU time per request for each route.
+ * Two routes of one server under the same load (`open`, then `guarded` with `headers`): 1 s
+ * warm-up each, then `rounds` pairs, alternating which goes first so a drift of the shared
+ * machine's speed hits both alike. Answers req/s of each, guarded / open, the spread of the
+ * per-round ratios (how noisy the machine was), and the server's user CPU per request.
  */
-export async function benchShapesApi({ rounds = 4, seconds = 2.5, connections = 10 } = {}) {
-  const secret = randomBytes(32);
-  const token = await new SignJWT({ ip: "127.0.0.1", embed: { "hcap:k": { hostname: "x" } } })
+export async function compareRoutes({
+  url,
+  pid,
+  open,
+  guarded,
+  headers,
+  rounds = 4,
+  seconds = 2.5,
+  connections = 10,
+}) {
+  const first = (time) => load(`${url}${open}`, {}, time, connections, pid);
+  const second = (time) => load(`${url}${guarded}`, headers, time, connections, pid);
+  await first(1);
+  await second(1);
+  const openRuns = [];
+  const guardedRuns = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      openRuns.push(await first(seconds));
+      guardedRuns.push(await second(seconds));
+    } else {
+      guardedRuns.push(await second(seconds));
+      openRuns.push(await first(seconds));
+    }
+  }
+  const ratios = guardedRuns.map(
+    (run, i) => run.requests / run.seconds / (openRuns[i].requests / openRuns[i].seconds),
+  );
+  const a = summary(openRuns);
+  const b = summary(guardedRuns);
+  return {
+    v1: a.rate,
+    v2: b.rate,
+    ratio: b.rate / a.rate,
+    spread: [Math.min(...ratios), Math.max(...ratios)],
+    v1CpuMicros: a.cpuMicrosPerRequest,
+    v2CpuMicros: b.cpuMicrosPerRequest,
+  };
+}
+
+/** An Approov token as attest issues them, signed with `secret`, valid 10 minutes. */
+export function benchToken(secret) {
+  return new SignJWT({ ip: "127.0.0.1", embed: { "hcap:k": { hostname: "x" } } })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt()
     .setExpirationTime("10m")
     .sign(secret);
+}
+
+/** /v2/shapes (token check) against /v1/shapes (none) of the built shapes-api. */
+export async function benchShapesApi(options = {}) {
+  const secret = randomBytes(32);
+  const token = await benchToken(secret);
   const { url, child } = await startShapesApi(secret.toString("base64"));
   try {
-    const v1 = (time) => load(`${url}/v1/shapes`, {}, time, connections, child.pid);
-    const v2 = (time) =>
-      load(`${url}/v2/shapes`, { "Approov-Token": token }, time, connections, child.pid);
-    await v1(1);
-    await v2(1);
-    const v1Runs = [];
-    const v2Runs = [];
-    for (let round = 0; round < rounds; round++) {
-      if (round % 2 === 0) {
-        v1Runs.push(await v1(seconds));
-        v2Runs.push(await v2(seconds));
-      } else {
-        v2Runs.push(await v2(seconds));
-        v1Runs.push(await v1(seconds));
-      }
-    }
-    const ratios = v2Runs.map(
-      (run, i) => run.requests / run.seconds / (v1Runs[i].requests / v1Runs[i].seconds),
-    );
-    const first = summary(v1Runs);
-    const second = summary(v2Runs);
-    return {
-      v1: first.rate,
-      v2: second.rate,
-      ratio: second.rate / first.rate,
-      spread: [Math.min(...ratios), Math.max(...ratios)],
-      v1CpuMicros: first.cpuMicrosPerRequest,
-      v2CpuMicros: second.cpuMicrosPerRequest,
-    };
+    return await compareRoutes({
+      url,
+      pid: child.pid,
+      open: "/v1/shapes",
+      guarded: "/v2/shapes",
+      headers: { "Approov-Token": token },
+      ...options,
+    });
   } finally {
     child.kill("SIGTERM");
   }

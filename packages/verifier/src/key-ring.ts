@@ -14,21 +14,17 @@ const MAX_KID_LENGTH = 256;
  * The keys of one kind (signing or encryption), imported once. A token's `kid` header
  * picks its key; it is never used to try several keys.
  */
-export class KeyRing {
-  readonly #byKid = new Map<string, Promise<webcrypto.CryptoKey>>();
+export class KeyRing<Key = webcrypto.CryptoKey> {
+  readonly #byKid = new Map<string, Key>();
   /** Used for tokens without kid: the key configured without kid, else the first. */
-  readonly #default: Promise<webcrypto.CryptoKey>;
+  readonly #default: Key;
 
-  constructor(
-    keys: readonly ApproovKey[],
-    importKey: (secret: Uint8Array) => Promise<webcrypto.CryptoKey>,
-    what: string,
-  ) {
+  constructor(keys: readonly ApproovKey[], importKey: (secret: Uint8Array) => Key, what: string) {
     if (!Array.isArray(keys) || keys.length === 0) {
       throw new ApproovConfigError("bad-option", `${what} must be a non-empty list`);
     }
-    let withoutKid: Promise<webcrypto.CryptoKey> | undefined;
-    let first: Promise<webcrypto.CryptoKey> | undefined;
+    let withoutKid: Key | undefined;
+    let first: Key | undefined;
     for (const entry of keys) {
       if (typeof entry !== "object" || entry === null) {
         throw new ApproovConfigError("bad-option", `${what} entries must be { kid?, secret }`);
@@ -54,7 +50,7 @@ export class KeyRing {
         this.#byKid.set(kid, key);
       }
     }
-    this.#default = (withoutKid ?? first) as Promise<webcrypto.CryptoKey>;
+    this.#default = (withoutKid ?? first) as Key;
   }
 
   /**
@@ -62,7 +58,7 @@ export class KeyRing {
    * has a kid (the single `secret` shorthand), a token kid is ignored, as the public
    * backend quickstarts do. Otherwise an unknown kid -> undefined ("unknown-key").
    */
-  select(kid: string | undefined): Promise<webcrypto.CryptoKey> | undefined {
+  select(kid: string | undefined): Key | undefined {
     if (kid === undefined || this.#byKid.size === 0) return this.#default;
     return this.#byKid.get(kid);
   }

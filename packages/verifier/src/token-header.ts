@@ -9,6 +9,8 @@ export interface TokenHeader {
   alg: unknown;
   enc: unknown;
   kid: string | undefined;
+  /** No `crit` or `b64` member: nothing beyond alg/typ/kid that changes the check. */
+  plain: boolean;
 }
 
 function partCount(token: string): number {
@@ -30,5 +32,6 @@ export function readTokenHeader(token: string): TokenHeader {
   if (!header) throw new ApproovTokenError("malformed");
   const { alg, enc, kid } = header;
   if (kid !== undefined && typeof kid !== "string") throw new ApproovTokenError("malformed");
-  return { form: parts === 3 ? "jws" : "jwe", alg, enc, kid };
+  const plain = !("crit" in header) && !("b64" in header);
+  return { form: parts === 3 ? "jws" : "jwe", alg, enc, kid, plain };
 }

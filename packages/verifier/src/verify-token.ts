@@ -1,9 +1,11 @@
 import type { webcrypto } from "node:crypto";
+import { createSecretKey } from "node:crypto";
 import type { ApproovTokenClaims } from "@shapes/protocol";
 import { type JWTPayload, jwtDecrypt, jwtVerify } from "jose";
 import { importA256GcmKwKey } from "./a256gcmkw-key.js";
 import { checkClaimTypes, checkIssuedAt } from "./check-claims.js";
 import { ApproovConfigError, ApproovTokenError } from "./errors.js";
+import { verifyHs256 } from "./hs256-fast-verify.js";
 import { importHs256VerifyKey } from "./hs256-key.js";
 import { joseErrorCode } from "./jose-error-code.js";
 import { type ApproovKey, KeyRing } from "./key-ring.js";
@@ -120,6 +122,9 @@ export function createApproovTokenVerifier(
     );
   }
   const signing = signingKeys && new KeyRing(signingKeys, importHs256VerifyKey, "keys");
+  // The same keys as node:crypto KeyObjects, for the HS256 fast path.
+  const hmacKeys =
+    signingKeys && new KeyRing(signingKeys, (secret) => createSecretKey(secret), "keys");
   const encryption =
     encryptionKeys && new KeyRing(encryptionKeys, importA256GcmKwKey, "encryptionKeys");
   const cache = options.cache === false ? undefined : new VerifiedTokenCache(options.cache);
@@ -147,7 +152,11 @@ export function createApproovTokenVerifier(
 
   async function verifyUncached(token: string, nowMs: number): Promise<ApproovTokenClaims> {
     const header = readTokenHeader(token);
-    const key = await keyFor(header);
+    const keyPromise = keyFor(header);
+    const hmacKey =
+      header.form === "jws" && header.plain ? hmacKeys?.select(header.kid) : undefined;
+    if (hmacKey) return deepFreeze(verifyHs256(token, hmacKey, nowMs, tolerance));
+    const key = await keyPromise;
     const claimOptions = {
       requiredClaims: ["exp"],
       clockTolerance: tolerance,

@@ -44,18 +44,21 @@ export function approovGuard(
 ): RequestHandler {
   const check = createApproovGuard(options);
   return (req: Request, res: Response, next: NextFunction) => {
-    check({
-      method: req.method,
-      // req.protocol follows Express's "trust proxy"; behind a TLS proxy use dpop.publicOrigin.
-      url: `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`,
-      header: (name) => nodeHeader(req.headers, name),
-      body: (maxBytes) => bodyOf(req as WithRawBody, maxBytes),
-    }).then((decision) => {
+    const answer = (decision: GuardDecision) => {
       if (decision.ok) {
         res.locals.approov = decision;
         next();
       } else if (hooks.refuse) hooks.refuse(decision, req, res);
       else res.status(decision.status).set(decision.headers).json(decision.body);
-    }, next);
+    };
+    const decision = check({
+      method: req.method,
+      // req.protocol follows Express's "trust proxy"; behind a TLS proxy use dpop.publicOrigin.
+      url: `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`,
+      header: (name) => nodeHeader(req.headers, name),
+      body: (maxBytes) => bodyOf(req as WithRawBody, maxBytes),
+    });
+    if (decision instanceof Promise) decision.then(answer, next);
+    else answer(decision);
   };
 }

@@ -54,8 +54,17 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (
       }
     });
   }
-  fastify.addHook("preHandler", async (request, reply) => {
-    const decision = await check({
+  // Callback style: a decision known at once (a repeated token) costs no promise.
+  fastify.addHook("preHandler", (request, reply, done) => {
+    const answer = (decision: GuardDecision) => {
+      if (decision.ok) {
+        request.approov = decision;
+        return done();
+      }
+      if (options.refuse) options.refuse(decision, request, reply);
+      else reply.code(decision.status).headers(decision.headers).send(decision.body);
+    };
+    const decision = check({
       method: request.method,
       url: `${request.protocol}://${request.host}${request.url}`,
       header: (name) => {
@@ -64,12 +73,8 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (
       },
       body: async (limit) => boundedBytes(request.approovRawBody ?? new Uint8Array(0), limit),
     });
-    if (decision.ok) {
-      request.approov = decision;
-      return;
-    }
-    if (options.refuse) return options.refuse(decision, request, reply);
-    return reply.code(decision.status).headers(decision.headers).send(decision.body);
+    if (decision instanceof Promise) decision.then(answer, done);
+    else answer(decision);
   });
   done();
 };

@@ -21,7 +21,7 @@ async function bodyOf(request: Request, maxBytes: number): Promise<Uint8Array> {
 /** The checks of `options` on a Web `Request` (Next.js route handlers and middleware, Workers). */
 export function approovCheck(options: ApproovGuardOptions) {
   const check = createApproovGuard(options);
-  return (request: Request): Promise<GuardDecision> =>
+  return async (request: Request): Promise<GuardDecision> =>
     check({
       method: request.method,
       url: request.url,

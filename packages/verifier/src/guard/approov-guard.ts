@@ -71,12 +71,13 @@ const refusal = (
 
 /**
  * The framework-neutral check every adapter runs: build it once per route (one key import,
- * one token cache, one replay store), call it per request. Refusals are the Hono
- * middleware's, status for status and body for body.
+ * one token cache, one replay store), call it per request: a decision, or a promise of one
+ * when the token or a DPoP proof must be verified. Refusals are the Hono middleware's,
+ * status for status and body for body.
  */
 export function createApproovGuard(
   options: ApproovGuardOptions,
-): (request: GuardRequest) => Promise<GuardDecision> {
+): (request: GuardRequest) => GuardDecision | Promise<GuardDecision> {
   const channel = options.channel ?? "any";
   if (!CHANNEL_REQUIREMENTS.includes(channel)) {
     throw new ApproovConfigError("bad-option", 'channel must be "any", "mobile" or "web"');
@@ -88,18 +89,12 @@ export function createApproovGuard(
   }
   const dpop = options.dpop ? dpopCheck(options.dpop) : undefined;
 
-  return async (request) => {
-    const token = request.header(HEADERS.approovToken);
-    if (!token) return refusal(400, "missing", APPROOV_TOKEN_STATUS.missing);
-    let claims: ApproovTokenClaims;
-    try {
-      claims = verify.cached?.(token) ?? (await verify(token));
-    } catch (error) {
-      if (!(error instanceof ApproovTokenError)) throw error;
-      return error.code === "missing"
-        ? refusal(400, error.code, APPROOV_TOKEN_STATUS.missing)
-        : refusal(401, error.code, APPROOV_TOKEN_STATUS.invalid);
-    }
+  /** The checks after the token's signature: channel, binding, then DPoP (async). */
+  const afterToken = (
+    request: GuardRequest,
+    token: string,
+    claims: ApproovTokenClaims,
+  ): GuardDecision | Promise<GuardDecision> => {
     try {
       checkTokenChannel(claims, channel);
     } catch (error) {
@@ -114,8 +109,25 @@ export function createApproovGuard(
         return refusal(401, error.code, TOKEN_BINDING_STATUS.invalid);
       }
     }
-    if (!dpop) return { ok: true, claims };
-    return dpop(request, token, claims);
+    return dpop ? dpop(request, token, claims) : { ok: true, claims };
+  };
+
+  // A repeated token (the verifier's cache) without DPoP is decided synchronously: no
+  // promise per request on the hot path, as the Hono middleware does.
+  return (request) => {
+    const token = request.header(HEADERS.approovToken);
+    if (!token) return refusal(400, "missing", APPROOV_TOKEN_STATUS.missing);
+    const hit = verify.cached?.(token);
+    if (hit) return afterToken(request, token, hit);
+    return verify(token).then(
+      (claims) => afterToken(request, token, claims),
+      (error: unknown) => {
+        if (!(error instanceof ApproovTokenError)) throw error;
+        return error.code === "missing"
+          ? refusal(400, error.code, APPROOV_TOKEN_STATUS.missing)
+          : refusal(401, error.code, APPROOV_TOKEN_STATUS.invalid);
+      },
+    );
   };
 }
 

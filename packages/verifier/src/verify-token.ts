@@ -150,12 +150,25 @@ export function createApproovTokenVerifier(
     return key;
   }
 
-  async function verifyUncached(token: string, nowMs: number): Promise<ApproovTokenClaims> {
+  /** Plain HS256 JWSs are decided synchronously (node:crypto); the rest go through jose. */
+  function verifyUncached(
+    token: string,
+    nowMs: number,
+  ): ApproovTokenClaims | Promise<ApproovTokenClaims> {
     const header = readTokenHeader(token);
     const keyPromise = keyFor(header);
     const hmacKey =
       header.form === "jws" && header.plain ? hmacKeys?.select(header.kid) : undefined;
     if (hmacKey) return deepFreeze(verifyHs256(token, hmacKey, nowMs, tolerance));
+    return verifyWithJose(token, header, keyPromise, nowMs);
+  }
+
+  async function verifyWithJose(
+    token: string,
+    header: TokenHeader,
+    keyPromise: Promise<webcrypto.CryptoKey>,
+    nowMs: number,
+  ): Promise<ApproovTokenClaims> {
     const key = await keyPromise;
     const claimOptions = {
       requiredClaims: ["exp"],
@@ -197,7 +210,8 @@ export function createApproovTokenVerifier(
     return cache.get(tokenCacheKey(token), Math.floor(nowMs() / 1000));
   }
 
-  async function verify(token: string): Promise<ApproovTokenClaims> {
+  /** Synchronous where it can be (cache hit, plain HS256); throws ApproovTokenError. */
+  function verifyNow(token: string): ApproovTokenClaims | Promise<ApproovTokenClaims> {
     if (token === undefined || token === null || token === "") {
       throw new ApproovTokenError("missing");
     }
@@ -210,9 +224,23 @@ export function createApproovTokenVerifier(
     const key = tokenCacheKey(token);
     const hit = cache.get(key, Math.floor(now / 1000));
     if (hit) return hit;
-    const claims = await verifyUncached(token, now);
-    cache.set(key, claims, claims.exp + tolerance, token.length);
-    return claims;
+    const remember = (claims: ApproovTokenClaims) => {
+      cache.set(key, claims, claims.exp + tolerance, token.length);
+      return claims;
+    };
+    const claims = verifyUncached(token, now);
+    return claims instanceof Promise ? claims.then(remember) : remember(claims);
+  }
+
+  // Not an async function: the fresh HS256 path then costs one resolved promise, not an
+  // async frame plus an await per token.
+  function verify(token: string): Promise<ApproovTokenClaims> {
+    try {
+      const claims = verifyNow(token);
+      return claims instanceof Promise ? claims : Promise.resolve(claims);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   return Object.assign(verify, { cached });

@@ -2,7 +2,7 @@
 // real built attest process against the raw node:crypto cost of the crypto each request
 // needs, measured in the same run on the same machine. One table; see README "Benchmark".
 //
-//   node bench/run.mjs [--clients 16] [--seconds 5] [--warmup 1] [--profile refresh|attest]
+//   node bench/run.mjs [--clients 16] [--seconds 5] [--warmup 1] [--profile refresh|attest|healthz]
 //
 // --profile runs only that load phase, with attest under `node --cpu-prof`, and prints
 // where attest's CPU went (the .cpuprofile is kept for Chrome DevTools).
@@ -56,8 +56,8 @@ const positive = (name, value, max) => {
 const clients = Math.round(positive("clients", args.clients, 1024));
 const measureMs = positive("seconds", args.seconds, 60) * 1000;
 const warmupMs = positive("warmup", args.warmup, 60) * 1000;
-if (args.profile !== undefined && !["refresh", "attest"].includes(args.profile)) {
-  console.error('bench: --profile must be "refresh" or "attest"');
+if (args.profile !== undefined && !["refresh", "attest", "healthz"].includes(args.profile)) {
+  console.error('bench: --profile must be "refresh", "attest" or "healthz"');
   process.exit(2);
 }
 
@@ -203,10 +203,12 @@ function failureNote(name, result) {
 }
 
 async function profileRun(services, sessions, profileDir) {
-  const result =
-    args.profile === "refresh"
-      ? await refreshLoad(sessions, services, services.account)
-      : await attestLoad(services, services.account);
+  const loads = {
+    refresh: () => refreshLoad(sessions, services, services.account),
+    attest: () => attestLoad(services, services.account),
+    healthz: () => healthzLoad(services),
+  };
+  const result = await loads[args.profile]();
   console.log(
     `${args.profile}: ${fmt(result.perSecond)} req/s under --cpu-prof (profiling slows it down)`,
   );

@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { CryptoKey } from "jose";
 import { ApproovConfigError } from "./errors.js";
 
@@ -14,9 +15,12 @@ export const DEFAULT_DPOP_KEY_CACHE_SIZE = 1_000;
  */
 export const DPOP_KEY_CACHE_MAX_CHARS = 4 * 1024 * 1024;
 
-/** What a proof key costs to make: the imported key (jose importJWK) and its thumbprint. */
+/**
+ * What a proof key costs to make: the imported key (a node:crypto KeyObject for ECDSA,
+ * jose importJWK for the others) and its thumbprint.
+ */
 export interface CachedProofKey {
-  readonly key: CryptoKey;
+  readonly key: CryptoKey | KeyObject;
   readonly jkt: string;
 }
 

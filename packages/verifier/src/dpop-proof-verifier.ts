@@ -1,13 +1,15 @@
+import type { KeyObject } from "node:crypto";
 import { type CryptoKey, compactVerify, errors, importJWK, type JWK } from "jose";
 import { accessTokenHash } from "./access-token-hash.js";
 import { canonicalJwk, canonicalJwkThumbprint } from "./canonical-jwk.js";
 import { constantTimeEqual } from "./constant-time-equal.js";
-import { isDpopAlgorithm } from "./dpop-algorithms.js";
+import { type DpopAlgorithm, isDpopAlgorithm } from "./dpop-algorithms.js";
 import { type DpopProofClaims, readProofClaims } from "./dpop-claims.js";
 import { DpopProofError } from "./dpop-errors.js";
 import { isDpopTyp, readProofHeader } from "./dpop-header.js";
 import { publicJwkFor } from "./dpop-jwk.js";
 import { type CachedProofKey, DpopKeyCache } from "./dpop-key-cache.js";
+import { importEcProofKey, isEcProofAlgorithm, verifyEcProof } from "./ec-proof-signature.js";
 import {
   type CheckedDpopRequest,
   checkRequest,
@@ -67,6 +69,12 @@ async function verifiedPayload(proof: string, key: CryptoKey, alg: string) {
   return claims;
 }
 
+/** ECDSA (the SDK's ES256) through node:crypto, synchronously; the other algs through jose. */
+function signedPayload(proof: string, key: CachedProofKey["key"], alg: DpopAlgorithm) {
+  if (isEcProofAlgorithm(alg)) return verifyEcProof(proof, key as KeyObject, alg);
+  return verifiedPayload(proof, key as CryptoKey, alg);
+}
+
 function proofHtu(htu: string): string {
   // RFC 9449 4.2: htu carries no query and no fragment; one that does is not this request.
   if (htu.includes("?") || htu.includes("#")) throw new DpopProofError("htu-mismatch");
@@ -101,10 +109,10 @@ export async function checkProof(
   let proofKey: CachedProofKey | undefined = keys?.get(cacheId);
   const cached = proofKey !== undefined;
   proofKey ??= {
-    key: await importProofKey(jwk, alg),
+    key: isEcProofAlgorithm(alg) ? importEcProofKey(jwk) : await importProofKey(jwk, alg),
     jkt: canonicalJwkThumbprint(canonical),
   };
-  const claims = readProofClaims(await verifiedPayload(proof as string, proofKey.key, alg));
+  const claims = readProofClaims(await signedPayload(proof as string, proofKey.key, alg));
   // Only a key that verified a signature is remembered: holding one costs its owner a key pair.
   if (!cached) keys?.set(cacheId, proofKey);
 

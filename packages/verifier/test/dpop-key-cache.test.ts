@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import nodeCrypto, { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { type CryptoKey, calculateJwkThumbprint, importJWK } from "jose";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -29,12 +29,19 @@ import {
 } from "./dpop-proofs.js";
 import { nowSeconds, SECRET, signToken } from "./tokens.js";
 
-// Counts the real key imports: a cache hit must not import, a miss must.
+// Counts the real key imports (node:crypto for ECDSA, jose for the others): a cache hit must
+// not import, a miss must.
 vi.mock("jose", async (importOriginal) => {
   const actual = await importOriginal<typeof import("jose")>();
   return { ...actual, importJWK: vi.fn(actual.importJWK) };
 });
-const imports = vi.mocked(importJWK);
+const joseImports = vi.mocked(importJWK);
+const nodeImports = vi.spyOn(nodeCrypto, "createPublicKey");
+const importCount = () => joseImports.mock.calls.length + nodeImports.mock.calls.length;
+function clearImports(): void {
+  joseImports.mockClear();
+  nodeImports.mockClear();
+}
 
 const request = { method: "POST", url: REQUEST_URL };
 
@@ -64,7 +71,7 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  imports.mockClear();
+  clearImports();
 });
 
 describe("canonical JWK and thumbprint", () => {
@@ -101,16 +108,16 @@ describe("DPoP key cache", () => {
     const verify = createDpopProofVerifier({ now, replay: new MemoryReplayStore({ now }) });
     const [a, b] = keys as [ProofKey, ProofKey];
     const first = await verify(await signProof(a), request);
-    expect(imports).toHaveBeenCalledTimes(1);
+    expect(importCount()).toBe(1);
     expect(verify.keyCacheSize).toBe(1);
 
     const second = await verify(await signProof(a), request);
-    expect(imports).toHaveBeenCalledTimes(1);
+    expect(importCount()).toBe(1);
     expect(second.jkt).toBe(first.jkt);
     expect(second.jkt).toBe(await calculateJwkThumbprint(a.jwk, "sha256"));
 
     await verify(await signProof(b), request);
-    expect(imports).toHaveBeenCalledTimes(2);
+    expect(importCount()).toBe(2);
     expect(verify.keyCacheSize).toBe(2);
   });
 
@@ -128,7 +135,7 @@ describe("DPoP key cache", () => {
     const [owner, attacker] = keys as [ProofKey, ProofKey];
     const good = await signProof(owner);
     await verify(good, request);
-    expect(imports).toHaveBeenCalledTimes(1);
+    expect(importCount()).toBe(1);
 
     // The owner's (cached) jwk in the header, signed by another key.
     const forged = await signProof({ ...attacker, jwk: owner.jwk });
@@ -140,7 +147,7 @@ describe("DPoP key cache", () => {
     // An empty signature.
     expect(await refusal(verify, `${header}.${other}.`)).toBe("bad-signature");
     // All of these were checked against the cached key, not a new import.
-    expect(imports).toHaveBeenCalledTimes(1);
+    expect(importCount()).toBe(1);
     await expect(verify(await signProof(owner), request)).resolves.toBeTruthy();
   });
 
@@ -150,7 +157,7 @@ describe("DPoP key cache", () => {
     const forged = await signProof({ ...attacker, jwk: owner.jwk });
     expect(await refusal(verify, forged)).toBe("bad-signature");
     expect(await refusal(verify, forged)).toBe("bad-signature");
-    expect(imports).toHaveBeenCalledTimes(2);
+    expect(importCount()).toBe(2);
     // Valid base64url coordinates that are not a point on P-256: refused by the import.
     const offCurve = { ...owner.jwk, y: owner.jwk.x };
     expect(await refusal(verify, await signProof(owner, proofClaims(), { jwk: offCurve }))).toBe(
@@ -163,7 +170,7 @@ describe("DPoP key cache", () => {
     const rsa = await makeKey("RS256");
     // The same RSA key pair, its private half imported for RSA-PSS signing.
     const pss = await importJWK(rsa.privateJwk, "PS256");
-    imports.mockClear();
+    clearImports();
     const verify = createDpopProofVerifier({ now, algorithms: ["RS256", "PS256"] });
     const rs = await verify(await signProof(rsa), request);
     // A hit on the RS256 entry would hand jose an RSASSA-PKCS1 key for a PS256 check (a
@@ -172,7 +179,7 @@ describe("DPoP key cache", () => {
       await signProof({ ...rsa, alg: "PS256", privateKey: pss as CryptoKey }),
       request,
     );
-    expect(imports).toHaveBeenCalledTimes(2);
+    expect(importCount()).toBe(2);
     expect(verify.keyCacheSize).toBe(2);
     expect(ps.jkt).toBe(rs.jkt);
     expect(rs.jkt).toBe(await calculateJwkThumbprint(rsa.jwk, "sha256"));
@@ -186,11 +193,11 @@ describe("DPoP key cache", () => {
     await verify(await signProof(k1), request); // k1 used again: k2 is now the oldest
     await verify(await signProof(k4), request); // evicts k2
     expect(verify.keyCacheSize).toBe(3);
-    imports.mockClear();
+    clearImports();
     for (const key of [k1, k3, k4]) await verify(await signProof(key), request);
-    expect(imports).toHaveBeenCalledTimes(0);
+    expect(importCount()).toBe(0);
     await verify(await signProof(k2), request);
-    expect(imports).toHaveBeenCalledTimes(1);
+    expect(importCount()).toBe(1);
     await verify(await signProof(k5), request);
     expect(verify.keyCacheSize).toBe(3);
   });
@@ -202,7 +209,7 @@ describe("DPoP key cache", () => {
       const result = await verify(await signProof(key), request);
       expect(result.jkt).toBe(await calculateJwkThumbprint(key.jwk, "sha256"));
     }
-    expect(imports).toHaveBeenCalledTimes(3);
+    expect(importCount()).toBe(3);
     expect(verify.keyCacheSize).toBe(0);
   });
 
@@ -231,7 +238,7 @@ describe("DPoP key cache", () => {
     for (let i = 0; i < 3; i++) {
       await verifyDpopProof(await signProof(key), { ...request, now });
     }
-    expect(imports).toHaveBeenCalledTimes(1);
+    expect(importCount()).toBe(1);
     const forged = await signProof({ ...(keys[0] as ProofKey), jwk: key.jwk });
     await expect(verifyDpopProof(forged, { ...request, now })).rejects.toMatchObject({
       code: "bad-signature",
@@ -320,17 +327,17 @@ describe("dpopProof() middleware key cache", () => {
     const [key, attacker] = keys as [ProofKey, ProofKey];
     const send = await routeFor(key);
     for (let i = 0; i < 3; i++) expect((await send()).status).toBe(200);
-    expect(imports).toHaveBeenCalledTimes(1);
+    expect(importCount()).toBe(1);
     const forged = await send(attacker);
     expect(forged.status).toBe(401);
     expect(forged.challenge).toContain('error_description="bad-signature"');
-    expect(imports).toHaveBeenCalledTimes(1);
+    expect(importCount()).toBe(1);
   });
 
   it("imports every time with keyCacheSize 0, and refuses a bad keyCacheSize at setup", async () => {
     const send = await routeFor(keys[0] as ProofKey, 0);
     for (let i = 0; i < 3; i++) expect((await send()).status).toBe(200);
-    expect(imports).toHaveBeenCalledTimes(3);
+    expect(importCount()).toBe(3);
     expect(() => dpopProof({ keyCacheSize: -1 })).toThrowError(ApproovConfigError);
   });
 });

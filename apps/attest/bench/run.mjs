@@ -30,6 +30,8 @@ import {
 } from "./raw-crypto.mjs";
 import { BenchSetupError, startServices } from "./services.mjs";
 
+/** hCaptcha's test secret (HCAPTCHA_TEST_SECRET): siteverify accepts the dummy tokens with it. */
+const HCAPTCHA_TEST_SECRET = "0x0000000000000000000000000000000000000000";
 /** hCaptcha's publisher test key and its reusable dummy token (HCAPTCHA_TEST_KEYS). */
 const PUBLISHER = {
   siteKey: "10000000-ffff-ffff-ffff-000000000001",
@@ -167,6 +169,34 @@ function healthzLoad(services) {
   );
 }
 
+/**
+ * The sandbox's siteverify alone, with what attest sends for the publisher test key: the
+ * upstream half of an /attest, measured without attest.
+ */
+async function siteverifyLoad(services) {
+  const http = new HttpClient(services.sandbox.url, clients);
+  const form = [
+    ["secret", HCAPTCHA_TEST_SECRET],
+    ["response", PUBLISHER.response],
+    ["sitekey", PUBLISHER.siteKey],
+  ];
+  try {
+    return await closedLoop({
+      clients,
+      warmupMs,
+      measureMs,
+      pids: { sandbox: services.sandbox.pid },
+      counters: () => ({}),
+      request: async () => {
+        const res = await http.postForm("/siteverify", form);
+        return res.status === 200 && res.text.includes('"success":true');
+      },
+    });
+  } finally {
+    http.close();
+  }
+}
+
 async function attestLoadWith(http, services, account) {
   const form = [
     ["api", API],
@@ -254,7 +284,7 @@ async function main() {
     }
 
     console.log(
-      "measuring: raw crypto per refresh, /refresh, raw HS256, /attest, /healthz, breakdown...",
+      "measuring: raw crypto per refresh, /refresh, raw HS256, /attest, siteverify alone, /healthz, breakdown...",
     );
     // Warm the raw loop up like the services (JIT), then measure for the same time.
     const refreshCryptoOnce = (sign) => () => {
@@ -289,6 +319,10 @@ async function main() {
     timeLoop(attestSign, warmupMs);
     const rawHs256 = timeLoop(attestSign, measureMs);
     const attest = await attestLoad(services, account);
+    const siteverifyAlone = await siteverifyLoad(services);
+    // What /attest could do if it cost nothing but its crypto and its upstream check, each
+    // measured alone: one over the sum of their times per request.
+    const attestIdeal = 1 / (1 / rawHs256.perSecond + 1 / siteverifyAlone.perSecond);
     const healthz = await healthzLoad(services);
 
     // Breakdown: each operation alone, short loops.
@@ -327,9 +361,23 @@ async function main() {
         us(rawHs256.cpuMicros),
       ],
       [
+        `sandbox POST /siteverify alone, ${clients} clients`,
+        `${fmt(siteverifyAlone.perSecond)} req/s`,
+        "",
+        "",
+        "",
+      ],
+      [
+        "ideal /attest: 1 / (1/raw HS256 + 1/siteverify alone)",
+        `${fmt(attestIdeal)} req/s`,
+        "100%",
+        "",
+        "",
+      ],
+      [
         `POST /attest, publisher test key, siteverify on loopback, ${clients} clients`,
         `${fmt(attest.perSecond)} req/s`,
-        pct(attest.perSecond / rawHs256.perSecond),
+        pct(attest.perSecond / attestIdeal),
         us(attest.cpuMicros.attest),
         "",
       ],
@@ -346,11 +394,15 @@ async function main() {
         measure: `POST /refresh vs its raw crypto (ES256 verify + HS256 sign + A256GCM decrypt)`,
         value: `${fmt(refresh.perSecond)} req/s`,
         ratio: pct(refresh.perSecond / rawRefresh.perSecond),
+        goal: ">= 50%",
+        met: refresh.perSecond / rawRefresh.perSecond >= 0.5,
       },
       {
-        measure: "POST /attest (siteverify on loopback) vs raw HS256 sign",
+        measure: "POST /attest vs raw HS256 sign + the sandbox's siteverify alone",
         value: `${fmt(attest.perSecond)} req/s`,
-        ratio: pct(attest.perSecond / rawHs256.perSecond),
+        ratio: pct(attest.perSecond / attestIdeal),
+        goal: ">= 50%",
+        met: attest.perSecond / attestIdeal >= 0.5,
       },
     ]);
 

@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { ConfigError } from "@shapes/node-service";
+import { EncryptJWT, jwtDecrypt } from "jose";
 import { describe, expect, it } from "vitest";
 import { DpopNonces } from "../src/sdk/dpop-nonce.js";
 import { DEFAULT_SDK_SETTINGS, sdkSettingsFromEnv } from "../src/sdk/sdk-settings.js";
@@ -115,22 +116,54 @@ describe("RefreshTokens", () => {
     expiries: { session: (1_735_732_800 + 60) * 1000 },
   };
 
-  it("round-trips, and refuses expiry, other keys and other thumbprints", async () => {
+  /** The problem `open` throws with, or "opened". */
+  function problemOf(open: () => unknown): string {
+    try {
+      open();
+    } catch (error) {
+      expect(error).toBeInstanceOf(RefreshTokenError);
+      return (error as RefreshTokenError).problem;
+    }
+    return "opened";
+  }
+
+  it("round-trips, and refuses expiry, other keys and other thumbprints", () => {
     let now = claims.iat * 1000;
     const tokens = new RefreshTokens(deriveKey(SECRET, "refreshToken"), () => now);
-    const sealed = await tokens.seal(claims);
-    expect(await tokens.open(sealed, "thumb")).toEqual(claims);
-    await expect(tokens.open(sealed, "other")).rejects.toEqual(
+    const sealed = tokens.seal(claims);
+    expect(tokens.open(sealed, "thumb")).toEqual(claims);
+    expect(() => tokens.open(sealed, "other")).toThrow(
       new RefreshTokenError("bound to another key"),
     );
     // The nonce key is not the refresh token key.
     const wrongKey = new RefreshTokens(deriveKey(SECRET, "dpopNonce"), () => now);
-    await expect(wrongKey.open(sealed, "thumb")).rejects.toMatchObject({ problem: "invalid" });
-    await expect(tokens.open("x".repeat(5000), "thumb")).rejects.toMatchObject({
-      problem: "invalid",
-    });
+    expect(problemOf(() => wrongKey.open(sealed, "thumb"))).toBe("invalid");
+    expect(problemOf(() => tokens.open("x".repeat(5000), "thumb"))).toBe("invalid");
+    // One flipped ciphertext character fails the GCM tag.
+    const parts = sealed.split(".");
+    const body = parts[3] as string;
+    parts[3] = (body[0] === "A" ? "B" : "A") + body.slice(1);
+    expect(problemOf(() => tokens.open(parts.join("."), "thumb"))).toBe("invalid");
     now = claims.exp * 1000;
-    await expect(tokens.open(sealed, "thumb")).rejects.toMatchObject({ problem: "expired" });
+    expect(problemOf(() => tokens.open(sealed, "thumb"))).toBe("expired");
+  });
+
+  it("is the JWE jose makes and reads: tokens survive a rolling upgrade either way", async () => {
+    const key = deriveKey(SECRET, "refreshToken");
+    const tokens = new RefreshTokens(key, () => claims.iat * 1000);
+    const { payload } = await jwtDecrypt(tokens.seal(claims), key, {
+      keyManagementAlgorithms: ["dir"],
+      contentEncryptionAlgorithms: ["A256GCM"],
+      currentDate: new Date(claims.iat * 1000),
+    });
+    expect(payload).toEqual(claims);
+    const { iat, exp, ...rest } = claims;
+    const byJose = await new EncryptJWT({ ...rest })
+      .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .encrypt(key);
+    expect(tokens.open(byJose, "thumb")).toEqual(claims);
   });
 });
 

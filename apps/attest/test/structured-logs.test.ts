@@ -4,6 +4,7 @@ import { jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDefaultAccount } from "../src/account/account.js";
 import { createApp } from "../src/http/app.js";
+import { newRequestId } from "../src/http/request-id.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
 import { captureOutput, jsonLines } from "./helpers/capture-output.js";
 import { DpopClient, type SdkAnswer } from "./helpers/dpop-client.js";
@@ -23,6 +24,12 @@ beforeAll(async () => {
 afterAll(() => sandbox?.stop());
 
 describe("request ids", () => {
+  it("makes distinct 96-bit ids across refills of its random pool", () => {
+    const ids = Array.from({ length: 2000 }, () => newRequestId());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
   it("takes a well-formed X-Request-Id, replaces a malformed one, answers it on every response", async () => {
     const { app, lines } = testApp();
     const given = await app.request("/healthz", { headers: { "x-request-id": "edge-1.a_B-9" } });

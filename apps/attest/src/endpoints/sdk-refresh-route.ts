@@ -24,7 +24,7 @@ export function sdkRefreshRoute(deps: SdkRouteDeps) {
     const request = validateRefreshParams(params, account, e);
     let session: RefreshClaims | undefined;
     try {
-      session = await refreshTokens.open(request.refreshToken, jkt);
+      session = refreshTokens.open(request.refreshToken, jkt);
       c.set("sid", session.sid);
       // The session's checks (its embed keys) are what these tokens stand on.
       c.set("integrations", integrationsOfEmbedKeys(Object.keys(session.embed)));

@@ -59,7 +59,7 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
       jkt,
       passed: decision.passed,
     });
-    const refreshToken = await refreshTokens.seal({
+    const refreshToken = refreshTokens.seal({
       jkt,
       iat: issuedAt,
       exp: session.endSeconds,

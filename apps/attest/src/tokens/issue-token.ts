@@ -1,21 +1,22 @@
-import { randomBytes } from "node:crypto";
+import { createSecretKey, type KeyObject, randomBytes } from "node:crypto";
 import type { ApproovTokenClaims } from "@shapes/protocol";
-import { EncryptJWT, SignJWT } from "jose";
-import { type CryptoKey, importAesGcmKey, importHs256Key } from "./import-keys.js";
+import { EncryptJWT } from "jose";
+import { signHs256 } from "./hs256-jws.js";
+import { type CryptoKey, importAesGcmKey } from "./import-keys.js";
 import type { EmbedClaim } from "./token-embed.js";
 
 /**
  * Keys of the tokens a failed check receives: random per process, never stored or
  * logged, so those tokens look legitimate (JWS or JWE alike) but no backend can verify them.
  */
-const DECOY_SIGNING_KEY = importHs256Key(randomBytes(32));
+const DECOY_SIGNING_KEY = createSecretKey(randomBytes(32));
 const DECOY_ENCRYPTION_KEY = importAesGcmKey(randomBytes(32), ["encrypt"]);
 
 /** The two forms of an Approov token: HS256 JWS, or (APIs with `jwe`) A256GCMKW JWE. */
 export type TokenForm = "jws" | "jwe";
 
-/** The protected headers, fixed: backends pin these algorithms. */
-export const JWS_HEADER = { alg: "HS256", typ: "JWT" } as const;
+export { JWS_HEADER } from "./hs256-jws.js";
+/** The JWE tokens' protected header, fixed: backends pin these algorithms. */
 export const JWE_HEADER = { alg: "A256GCMKW", enc: "A256GCM", typ: "JWT" } as const;
 
 export interface TokenContent {
@@ -34,14 +35,15 @@ export interface TokenContent {
 /**
  * Issues Approov tokens: HS256 JWTs signed with the account secret, or compact JWEs
  * (A256GCMKW + A256GCM) encrypted with the account encryption secret. Both keys are
- * imported once (WebCrypto keys, see import-keys.ts), when the account (re)loads.
+ * made once, when the account (re)loads: a node:crypto key for the JWS (signed
+ * synchronously, see hs256-jws.ts), a WebCrypto key for jose's JWE (see import-keys.ts).
  */
 export class TokenIssuer {
-  readonly #signingKey: Promise<CryptoKey>;
+  readonly #signingKey: KeyObject;
   readonly #encryptionKey: Promise<CryptoKey>;
 
   constructor(accountSecretBase64: string, encryptionSecretBase64: string) {
-    this.#signingKey = importHs256Key(Buffer.from(accountSecretBase64, "base64"));
+    this.#signingKey = createSecretKey(Buffer.from(accountSecretBase64, "base64"));
     this.#encryptionKey = importAesGcmKey(Buffer.from(encryptionSecretBase64, "base64"), [
       "encrypt",
     ]);
@@ -67,10 +69,10 @@ export class TokenIssuer {
         .setExpirationTime(expires)
         .encrypt(await (passed ? this.#encryptionKey : DECOY_ENCRYPTION_KEY));
     }
-    return new SignJWT({ ...claims })
-      .setProtectedHeader({ ...JWS_HEADER })
-      .setIssuedAt(content.issuedAt)
-      .setExpirationTime(expires)
-      .sign(await (passed ? this.#signingKey : DECOY_SIGNING_KEY));
+    // jose's SignJWT order: the claims, then iat and exp.
+    return signHs256(
+      { ...claims, iat: content.issuedAt, exp: expires },
+      passed ? this.#signingKey : DECOY_SIGNING_KEY,
+    );
   }
 }

@@ -1,8 +1,8 @@
+import { createSecretKey, type KeyObject } from "node:crypto";
 import { secretsEqual } from "@shapes/node-service";
 import type { CaptchaEmbed } from "@shapes/protocol";
-import { EncryptJWT, errors as joseErrors, jwtDecrypt } from "jose";
 import { ServiceError } from "../http/service-error.js";
-import { type CryptoKey, importAesGcmKey } from "./import-keys.js";
+import { openDirJwe, sealDirJwe } from "./dir-a256gcm-jwe.js";
 
 /** What a refresh token carries. Encrypted: the browser holds it but cannot read it. */
 export interface RefreshClaims {
@@ -68,25 +68,22 @@ function hasShape(p: Record<string, unknown>): boolean {
 
 /**
  * Seals and opens refresh tokens: compact JWE, `dir` + `A256GCM`, under a key derived
- * from the account secret (see derive-key.ts), imported once per account version.
+ * from the account secret (see derive-key.ts), made once per account version.
  * Stateless: the token is the session.
  */
 export class RefreshTokens {
-  readonly #key: Promise<CryptoKey>;
+  readonly #key: KeyObject;
   readonly #now: () => number;
 
   constructor(key: Uint8Array, now: () => number) {
-    this.#key = importAesGcmKey(key, ["encrypt", "decrypt"]);
+    this.#key = createSecretKey(key);
     this.#now = now;
   }
 
-  async seal(claims: RefreshClaims): Promise<string> {
+  seal(claims: RefreshClaims): string {
     const { iat, exp, ...rest } = claims;
-    return new EncryptJWT({ ...rest })
-      .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
-      .setIssuedAt(iat)
-      .setExpirationTime(exp)
-      .encrypt(await this.#key);
+    // jose's EncryptJWT order: the claims, then iat and exp.
+    return sealDirJwe({ ...rest, iat, exp }, this.#key);
   }
 
   /**
@@ -94,25 +91,16 @@ export class RefreshTokens {
    * RefreshTokenError otherwise. Without `jkt` (the proof failed) the binding is not
    * checked: the request is refused anyway, this only completes the error list.
    */
-  async open(token: string | undefined, jkt: string | undefined): Promise<RefreshClaims> {
+  open(token: string | undefined, jkt: string | undefined): RefreshClaims {
     if (token === undefined || token === "") throw new RefreshTokenError("missing");
     if (token.length > MAX_TOKEN_CHARS || !JWE_COMPACT.test(token)) {
       throw new RefreshTokenError("invalid");
     }
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtDecrypt(token, await this.#key, {
-        keyManagementAlgorithms: ["dir"],
-        contentEncryptionAlgorithms: ["A256GCM"],
-        currentDate: new Date(this.#now()),
-        requiredClaims: ["exp", "iat"],
-      }));
-    } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw new RefreshTokenError("expired");
-      throw new RefreshTokenError("invalid");
-    }
-    if (!hasShape(payload)) throw new RefreshTokenError("invalid");
+    const payload = openDirJwe(token, this.#key);
+    if (!payload || !hasShape(payload)) throw new RefreshTokenError("invalid");
     const claims = payload as unknown as RefreshClaims;
+    // As jose's jwtDecrypt without clock tolerance: expired once exp <= now (seconds).
+    if (claims.exp <= Math.floor(this.#now() / 1000)) throw new RefreshTokenError("expired");
     if (jkt !== undefined && !secretsEqual(claims.jkt, jkt)) {
       throw new RefreshTokenError("bound to another key");
     }

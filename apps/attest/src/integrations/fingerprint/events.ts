@@ -95,7 +95,7 @@ export async function fetchFingerprintEvent(
     case 403:
       throw fail(`Fingerprint: secret key not accepted (${errorCode(answer.text) ?? "HTTP 403"})`);
     case 429: {
-      const retryAfter = answer.headers.get("retry-after");
+      const retryAfter = answer.header("retry-after");
       const after =
         retryAfter && /^\d{1,6}$/.test(retryAfter) ? `, retry after ${retryAfter} s` : "";
       throw fail(`Fingerprint: rate limited (${errorCode(answer.text) ?? "HTTP 429"})${after}`);

@@ -18,6 +18,9 @@ const ERROR_TABLE = "test/error-table.test.ts";
 export default defineConfig({
   test: {
     env: { ATTEST_ERROR_CODES_DIR: process.env.ATTEST_ERROR_CODES_DIR },
+    // Many tests start real processes (attest, the sandbox, redis-server): on a busy 2-core
+    // machine a start alone can take seconds, so 5 s per test failed runs that were correct.
+    testTimeout: 30_000,
     projects: [
       {
         extends: true,

@@ -129,9 +129,11 @@ if (watch) startWatchBuild();
 function startService(name, definition) {
   // node --watch restarts the service when turbo watch rebuilds its output.
   const nodeArgs = watch ? ["--watch", "--no-warnings", definition.script] : [definition.script];
+  // Under --watch the web app's build changes while it runs: it checks files on each request.
+  const watchEnv = watch && name === "web" ? { WEB_REVALIDATE_FILES: "1" } : {};
   const child = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
-    env: { ...process.env, ...definition.env },
+    env: { ...process.env, ...definition.env, ...watchEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.set(name, child);

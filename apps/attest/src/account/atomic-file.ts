@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { chmod, link, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
@@ -31,7 +31,10 @@ async function writeTemp(
   content: string,
   modes: FileModes,
 ): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: modes.dir });
+  // Exactly `modes.dir` when this call makes it, whatever the umask (an existing one is kept).
+  if ((await mkdir(dir, { recursive: true, mode: modes.dir })) !== undefined) {
+    await chmod(dir, modes.dir);
+  }
   const temp = tempPath(dir, name);
   const file = await open(temp, "wx", modes.file);
   try {

@@ -5,6 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAccount } from "../src/account/account-store.js";
 import { PUBLIC_SITE_FILE, TOKEN_SECRETS_FILE } from "../src/account/published-files.js";
 import { adminKeyPath } from "../src/admin/admin-key.js";
+import { type RunningRedis, startRedis } from "./helpers/redis-server.js";
+import {
+  admin as adminOf,
+  type Instance,
+  sleep,
+  startInstance,
+  stopInstance,
+} from "./helpers/scale-out.js";
 import { type RunningAttest, runAttestToExit, startAttest } from "./helpers/start-attest.js";
 
 /**
@@ -126,3 +134,54 @@ describe("the files attest publishes for the account's readers", () => {
     });
   }, 60_000);
 });
+
+describe("with instances sharing the account through Redis", () => {
+  let redis: RunningRedis;
+  let a: Instance;
+  let b: Instance;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    a = await startInstance({ REDIS_URL: redis.url });
+    b = await startInstance({ REDIS_URL: redis.url });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([stopInstance(a), stopInstance(b)]);
+    await redis?.dispose();
+  });
+
+  /** An instance's published public file (in its data dir by default) once it satisfies `holds`. */
+  async function publishedBy(instance: Instance, holds: (site: PublicSite) => boolean) {
+    const deadline = Date.now() + 30_000; // a hang guard, not a claim about speed
+    for (;;) {
+      const site = (await readJson(
+        join(instance.dir, "public", PUBLIC_SITE_FILE),
+      )) as unknown as PublicSite;
+      if (holds(site)) return site;
+      if (Date.now() > deadline) throw new Error(`never published: ${JSON.stringify(site)}`);
+      await sleep(50);
+    }
+  }
+
+  it("an instance republishes what it adopts from another: the account at start, then changes", async () => {
+    // B started with an account of its own and took A's (seeded into Redis) instead.
+    const seeded = (await loadAccount(a.dir))?.siteKey;
+    await publishedBy(b, (site) => site.siteKey === seeded);
+    const secrets = await readJson(join(b.dir, "token-secrets", TOKEN_SECRETS_FILE));
+    expect(secrets.secret).toBe((await loadAccount(a.dir))?.secret);
+
+    const put = await adminOf(a, "PUT", `/web/hcaptcha/${NEW_SITE}`, { secret: NEW_SITE_SECRET });
+    expect(put.status).toBe(200);
+    const site = await publishedBy(
+      b,
+      (s) => s.integrationKeys.hcaptcha?.includes(NEW_SITE) ?? false,
+    );
+    expect(JSON.stringify(site)).not.toContain(NEW_SITE_SECRET);
+  });
+});
+
+interface PublicSite {
+  siteKey: string;
+  integrationKeys: Record<string, string[]>;
+}

@@ -17,8 +17,11 @@ WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 ATTEST_DATA_DIR=/data
 COPY --from=build /app /app
 COPY scripts scripts
-# The account volume is created from this directory, owned by the unprivileged user.
-RUN mkdir -p /data && chown node:node /data
+# The account volume and the two volumes attest publishes into (docker-compose.yml) are
+# created from these directories, owned by the unprivileged user; the token secrets' 0700.
+RUN mkdir -p /data /attest-public /token-secrets \
+  && chown node:node /data /attest-public /token-secrets \
+  && chmod 0700 /data /token-secrets
 USER node
 EXPOSE 8000 8001 8002 8003
 CMD ["node", "scripts/start.mjs", "--no-build", "--only", "web"]

@@ -46,7 +46,46 @@ export function dataDirFromEnv(env = process.env) {
   return resolve(repoRoot, env.ATTEST_DATA_DIR || ".data");
 }
 
-/** The site key plus the secrets the API needs (HS256 and JWE keys); never printed. */
+/**
+ * Where attest publishes the account's parts for its readers (attest's
+ * account/published-files.ts, same variables and defaults): the web app reads only the
+ * public file, the API only the token secrets, never the account file or admin.key.
+ */
+export function publishDirsFromEnv(dataDir, env = process.env) {
+  return {
+    publicDir: resolve(repoRoot, env.ATTEST_PUBLIC_DIR || join(dataDir, "public")),
+    tokenSecretsDir: resolve(
+      repoRoot,
+      env.ATTEST_TOKEN_SECRETS_DIR || join(dataDir, "token-secrets"),
+    ),
+  };
+}
+
+/** The public file: the Approov site key (the web app's APPROOV_SITE_KEY). */
+export function readPublicSite(publicDir) {
+  const file = join(publicDir, "site.json");
+  const site = JSON.parse(readFileSync(file, "utf8"));
+  if (typeof site.siteKey !== "string") {
+    throw new Error(`${file} has no siteKey: attest writes it, start attest first`);
+  }
+  return { siteKey: site.siteKey };
+}
+
+/** The token secrets (the API's APPROOV_SECRET and APPROOV_ENCRYPTION_SECRET); never printed. */
+export function readTokenSecrets(tokenSecretsDir) {
+  const file = join(tokenSecretsDir, "token-secrets.json");
+  const secrets = JSON.parse(readFileSync(file, "utf8"));
+  if (typeof secrets.secret !== "string") {
+    throw new Error(`${file} has no secret: attest writes it, start attest first`);
+  }
+  return { secret: secrets.secret, encryptionSecret: secrets.encryptionSecret };
+}
+
+/**
+ * The site key plus the secrets the API needs (HS256 and JWE keys), read from the account
+ * file itself: for tests and benchmarks that run where attest's data dir is. The services
+ * read the published files above.
+ */
 export function readAccount(dataDir) {
   const file = join(dataDir, "account.json");
   const account = JSON.parse(readFileSync(file, "utf8"));
@@ -69,6 +108,7 @@ export function serviceDefinitions({ ports, dataDir, account = {}, env = process
   const webOrigin = env.WEB_ORIGIN || local(ports.web);
   const pick = (name, fallback) => env[name] ?? fallback;
   const sandbox = `http://127.0.0.1:${ports.sandbox}`;
+  const published = publishDirsFromEnv(dataDir, env);
   return {
     "captcha-sandbox": {
       script: SERVICE_SCRIPTS["captcha-sandbox"],
@@ -81,6 +121,9 @@ export function serviceDefinitions({ ports, dataDir, account = {}, env = process
       env: {
         ATTEST_PORT: String(ports.attest),
         ATTEST_DATA_DIR: dataDir,
+        // Where it publishes the site key (web) and the token secrets (shapes-api).
+        ATTEST_PUBLIC_DIR: published.publicDir,
+        ATTEST_TOKEN_SECRETS_DIR: published.tokenSecretsDir,
         WEB_ORIGIN: webOrigin,
         // The upstream checks: the local sandbox unless set to the real services.
         HCAPTCHA_SITEVERIFY_URL: pick("HCAPTCHA_SITEVERIFY_URL", `${sandbox}/siteverify`),

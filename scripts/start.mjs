@@ -13,7 +13,9 @@ import { join } from "node:path";
 import {
   dataDirFromEnv,
   portsFromEnv,
-  readAccount,
+  publishDirsFromEnv,
+  readPublicSite,
+  readTokenSecrets,
   repoRoot,
   SERVICE_NAMES,
   SERVICE_SCRIPTS,
@@ -49,6 +51,7 @@ try {
   fail(error.message);
 }
 const dataDir = dataDirFromEnv();
+const publishDirs = publishDirsFromEnv(dataDir);
 
 if (build) {
   log("building (turbo run build; the first build takes a minute)...");
@@ -83,10 +86,20 @@ if (!only || only === "attest") {
     fail(`attest could not prepare the account in ${dataDir} (see above)`);
   }
 }
-// The sandbox needs no account (its compose container has none): waiting for one there
-// would hold up attest, which waits for the sandbox.
-const account =
-  only === "captcha-sandbox" ? undefined : await waitForAccount(dataDir, only ? 60_000 : 0);
+// Each service reads only the part of the account it needs, from what attest published
+// (compose mounts nothing else into it): web the public file, the API the token secrets.
+// The sandbox needs none (its compose container has none): waiting for one there would
+// hold up attest, which waits for the sandbox.
+const ACCOUNT_PARTS = {
+  "captcha-sandbox": [],
+  attest: ["public"],
+  "shapes-api": ["tokenSecrets"],
+  web: ["public"],
+};
+const account = await waitForAccount(
+  only ? ACCOUNT_PARTS[only] : ["public", "tokenSecrets"],
+  only ? 60_000 : 0,
+);
 if (!only || only === "attest")
   log(`account ready in ${dataDir} (Approov site key ${account.siteKey})`);
 const definitions = serviceDefinitions({ ports, dataDir, account });
@@ -116,9 +129,11 @@ if (watch) startWatchBuild();
 function startService(name, definition) {
   // node --watch restarts the service when turbo watch rebuilds its output.
   const nodeArgs = watch ? ["--watch", "--no-warnings", definition.script] : [definition.script];
+  // Under --watch the web app's build changes while it runs: it checks files on each request.
+  const watchEnv = watch && name === "web" ? { WEB_REVALIDATE_FILES: "1" } : {};
   const child = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
-    env: { ...process.env, ...definition.env },
+    env: { ...process.env, ...definition.env, ...watchEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.set(name, child);
@@ -181,14 +196,17 @@ async function waitHealthy(name, port) {
   stopAll(1);
 }
 
-async function waitForAccount(dir, timeoutMs) {
-  // A single-service container may start before attest created the account.
+async function waitForAccount(parts, timeoutMs) {
+  // A single-service container may start before attest published the account.
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return readAccount(dir);
+      return {
+        ...(parts.includes("public") ? readPublicSite(publishDirs.publicDir) : {}),
+        ...(parts.includes("tokenSecrets") ? readTokenSecrets(publishDirs.tokenSecretsDir) : {}),
+      };
     } catch (error) {
-      if (Date.now() >= deadline) fail(`cannot read the account in ${dir}: ${error.message}`);
+      if (Date.now() >= deadline) fail(`cannot read the published account: ${error.message}`);
     }
     await new Promise((r) => setTimeout(r, 500));
   }

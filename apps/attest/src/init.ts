@@ -1,8 +1,10 @@
+import { ConfigError } from "@shapes/node-service";
 import { createEmptyAccount } from "./account/account.js";
 import { dataDirFromEnv } from "./account/account-store.js";
 import { AccountFileError } from "./account/account-validate.js";
 import { InitUsageError, initOptions } from "./account/init-args.js";
 import { openDataDir } from "./account/open-data-dir.js";
+import { publishDirsFromEnv } from "./account/published-files.js";
 import { AdminKeyFileError } from "./admin/admin-key.js";
 import { logLine, stdoutLogWriter } from "./observability/log-line.js";
 
@@ -14,10 +16,10 @@ import { logLine, stdoutLogWriter } from "./observability/log-line.js";
 try {
   const { empty } = initOptions(process.argv.slice(2), process.env);
   const dataDir = dataDirFromEnv(process.env);
-  const { account, created } = await openDataDir(
-    dataDir,
-    empty ? { createAccount: createEmptyAccount } : {},
-  );
+  const { account, created } = await openDataDir(dataDir, {
+    publishDirs: publishDirsFromEnv(process.env, dataDir),
+    ...(empty ? { createAccount: createEmptyAccount } : {}),
+  });
   stdoutLogWriter(
     logLine(Date.now(), "info", "Approov account ready", undefined, {
       dataDir,
@@ -31,7 +33,11 @@ try {
     stdoutLogWriter(logLine(Date.now(), "fatal", `attest init: ${error.message}`, undefined));
     process.exit(2);
   }
-  if (error instanceof AccountFileError || error instanceof AdminKeyFileError) {
+  if (
+    error instanceof AccountFileError ||
+    error instanceof AdminKeyFileError ||
+    error instanceof ConfigError
+  ) {
     stdoutLogWriter(logLine(Date.now(), "fatal", `attest init: ${error.message}`, undefined));
     process.exit(1);
   }

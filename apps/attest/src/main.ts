@@ -2,6 +2,7 @@ import { ConfigError, portFromEnv, runService } from "@shapes/node-service";
 import { dataDirFromEnv } from "./account/account-store.js";
 import { AccountFileError } from "./account/account-validate.js";
 import { openDataDir } from "./account/open-data-dir.js";
+import { publishDirsFromEnv } from "./account/published-files.js";
 import { AdminKeyFileError } from "./admin/admin-key.js";
 import { createApp } from "./http/app.js";
 import { logLine, stdoutLogWriter } from "./observability/log-line.js";
@@ -27,7 +28,9 @@ try {
         logWriter: write,
       })
     : undefined;
-  const { store, adminKey } = await openDataDir(dataDirFromEnv(process.env), {
+  const dataDir = dataDirFromEnv(process.env);
+  const { store, adminKey } = await openDataDir(dataDir, {
+    publishDirs: publishDirsFromEnv(process.env, dataDir),
     ...(shared ? { shared: shared.account } : {}),
     onLocalCopyError: (error) =>
       write(

@@ -114,7 +114,13 @@ describe("the attest process and its data directory", () => {
     }
     // The file on disk is valid on its own, and no temp file is left behind.
     expect(await loadAccount(dir)).toBeDefined();
-    expect((await readdir(dir)).sort()).toEqual(["account.json", "admin.key"]);
+    // (public/ and token-secrets/: what attest publishes for web and the API, by default here.)
+    expect((await readdir(dir)).sort()).toEqual([
+      "account.json",
+      "admin.key",
+      "public",
+      "token-secrets",
+    ]);
   });
 
   it("removes a crashed writer's temp file at start", async () => {

@@ -6,6 +6,7 @@ import { AccountHolder, UNSYNCED_SEED_GRACE_MS } from "../src/account/account-ho
 import { createApp } from "../src/http/app.js";
 import type { LogLine } from "../src/observability/log-line.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
+import { AccountSync } from "../src/shared-state/account-sync.js";
 import { MemorySharedStore } from "../src/shared-state/memory-store.js";
 import { RateLimiter } from "../src/shared-state/rate-limit.js";
 import { redisSettingsFromEnv } from "../src/shared-state/redis-settings.js";
@@ -199,6 +200,40 @@ describe("the account holder on a shared document", () => {
     expect(res.status).toBe(503);
     expect(holder.get().account.tokenLifetimeSeconds).toBe(120);
     expect(JSON.parse((await raw.get(`${prefix}account`)) ?? "").account.futureField).toBe(true);
+  });
+
+  it("the poll skips an unchanged revision without parsing it; a changed one is parsed and applied", async () => {
+    const { store, prefix } = await makeStore();
+    const holder = new AccountHolder(createDefaultAccount(), { shared: store });
+    const lines: LogLine[] = [];
+    const sync = new AccountSync(holder, store, { logWriter: (line) => lines.push(line) });
+    await sync.check(true);
+    expect(holder.revision).toBe(1);
+    const notSynced = () =>
+      lines.filter((line) => line.msg.startsWith("shared account not synced"));
+
+    // Revision 1 still, but a body no parser accepts: a poll that parsed it would fail.
+    const unparseable = `{"revision":1,"account":${"{".repeat(64)} not JSON`;
+    await raw.set(`${prefix}account`, unparseable);
+    await expect(store.read()).rejects.toBeInstanceOf(SharedAccountInvalidError);
+    await sync.check();
+    expect(await holder.syncShared()).toBe("unchanged");
+    expect(notSynced()).toEqual([]);
+    expect(holder.get().account.tokenLifetimeSeconds).toBe(120);
+
+    // Another revision: read whole, validated, adopted.
+    const next = { ...createDefaultAccount(), tokenLifetimeSeconds: 77 };
+    await raw.set(`${prefix}account`, JSON.stringify({ revision: 2, account: next }));
+    await sync.check();
+    expect(holder.revision).toBe(2);
+    expect(holder.get().account).toEqual(next);
+    // ...and the same unparseable body under a new revision is parsed, so refused.
+    await raw.set(`${prefix}account`, unparseable.replace('"revision":1', '"revision":3'));
+    await expect(holder.syncShared()).rejects.toBeInstanceOf(SharedAccountInvalidError);
+    await sync.check();
+    expect(notSynced()).toHaveLength(1);
+    expect(holder.revision).toBe(2);
+    sync.stop();
   });
 
   it("an instance that never synced waits before seeding an empty store; a synced one seeds at once", async () => {

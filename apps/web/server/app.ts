@@ -9,7 +9,9 @@ import { StaticFiles } from "./static-files.js";
 export function createApp(config: WebConfig): Hono {
   const csp = contentSecurityPolicy(config);
   const script = configScript(config);
-  const files = new StaticFiles(config.distDir, (text) => fillPlaceholders(text, config));
+  const files = new StaticFiles(config.distDir, (text) => fillPlaceholders(text, config), {
+    revalidate: config.revalidateFiles,
+  });
 
   const app = new Hono();
 

@@ -40,6 +40,12 @@ export interface WebConfig {
   turnstileJsUrl: string | undefined;
   /** The Vite build output the server serves (and nothing outside it). */
   distDir: string;
+  /**
+   * WEB_REVALIDATE_FILES=1 (`npm run dev`): check each served file on every request, so a
+   * rebuild under the running server shows up. Unset: files are fixed per deploy, and
+   * cached ones are served without touching the file system.
+   */
+  revalidateFiles: boolean;
 }
 
 // Same place from server/*.ts (tests, tsx) and from the built dist-server/*.js.
@@ -87,7 +93,17 @@ export function readWebConfig(env: Env): WebConfig {
       "http://localhost:8003/turnstile/v0/api.js",
     ),
     distDir: distDirFromEnv(env),
+    revalidateFiles: flagFromEnv(env, "WEB_REVALIDATE_FILES"),
   };
+}
+
+/** "1" on, unset, "" or "0" off; anything else is a mistake worth saying. */
+function flagFromEnv(env: Env, name: string): boolean {
+  const raw = env[name] ?? "";
+  if (raw !== "" && raw !== "0" && raw !== "1") {
+    throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
+  }
+  return raw === "1";
 }
 
 function apiDomainFromEnv(env: Env): string {

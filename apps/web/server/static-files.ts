@@ -43,32 +43,51 @@ export type StaticResult =
   | { kind: "redirect"; location: string }
   | { kind: "missing" };
 
+/** A file that passed every check once, with its served body. */
 interface CachedFile {
   mtimeMs: number;
   size: number;
   body: Bytes | string;
 }
 
+export interface StaticFilesOptions {
+  /**
+   * Check a cached file on every request (stat, realpath) and reread it when its mtime or
+   * size changed: for a build that changes under the running server (`npm run dev`).
+   * Otherwise the build is fixed for the process's life and a cached hit touches no file.
+   */
+  revalidate?: boolean;
+}
+
 /**
  * Serves files from one directory and nothing outside it. `.html` and `.js` go through
- * `transformText` once per file version (cached by mtime and size, so a rebuild shows up).
+ * `transformText` once per file version. A file is read, checked (a regular file, its real
+ * path inside the root) and cached once; later requests for it are answered from memory.
  */
 export class StaticFiles {
   private readonly root: string;
   private realRoot: string | undefined;
+  /** By resolved path (bounded: MAX_CACHED_FILES entries of at most MAX_CACHED_BYTES). */
   private readonly cache = new Map<string, CachedFile>();
+  private readonly revalidate: boolean;
 
   constructor(
     root: string,
     private readonly transformText: (text: string) => string,
+    options: StaticFilesOptions = {},
   ) {
     this.root = resolve(root);
+    this.revalidate = options.revalidate ?? false;
   }
 
   /** `pathname` is the URL path as received (still percent-encoded). */
   async lookup(pathname: string): Promise<StaticResult> {
     const file = this.toFilePath(pathname);
     if (file === undefined) return { kind: "missing" };
+
+    const ext = extname(file).toLowerCase();
+    const cached = this.revalidate ? undefined : this.cache.get(file);
+    if (cached) return this.fileResult(pathname, ext, cached.body);
 
     const info = await stat(file).catch(() => undefined);
     if (info?.isDirectory()) {
@@ -78,11 +97,13 @@ export class StaticFiles {
         : { kind: "redirect", location: `${pathname}/` };
     }
     if (!info?.isFile() || !(await this.isInsideRoot(file))) return { kind: "missing" };
+    return this.fileResult(pathname, ext, await this.read(file, ext, info.mtimeMs, info.size));
+  }
 
-    const ext = extname(file).toLowerCase();
+  private fileResult(pathname: string, ext: string, body: Bytes | string): StaticResult {
     return {
       kind: "file",
-      body: await this.read(file, ext, info.mtimeMs, info.size),
+      body,
       contentType: CONTENT_TYPES[ext] ?? "application/octet-stream",
       cacheControl: cacheControlFor(pathname, ext),
     };

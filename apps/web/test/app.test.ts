@@ -1,4 +1,4 @@
-import { utimesSync, writeFileSync } from "node:fs";
+import { rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,8 +145,9 @@ describe("placeholders", () => {
     expect(js).not.toContain("local-approov-site-key");
   });
 
-  it("serves a rebuilt file's new content (the cache follows the file)", async () => {
-    const app = createApp(localConfig(fixture.distDir));
+  it("serves a rebuilt file's new content (the cache follows the file) with WEB_REVALIDATE_FILES=1", async () => {
+    // npm run dev: the build changes under the running server.
+    const app = createApp(localConfig(fixture.distDir, { WEB_REVALIDATE_FILES: "1" }));
     const page = join(fixture.distDir, "rebuilt.html");
     writeFileSync(page, "<p>old ___HCAPTCHA_SITE_KEY___</p>");
     expect(await (await app.request("/rebuilt.html")).text()).toBe(`<p>old ${TEST_KEY}</p>`);
@@ -154,6 +155,34 @@ describe("placeholders", () => {
     const later = new Date(Date.now() + 5_000);
     utimesSync(page, later, later);
     expect(await (await app.request("/rebuilt.html")).text()).toBe(`<p>new build ${TEST_KEY}</p>`);
+    // ...and a removed file is gone at once.
+    rmSync(page);
+    expect((await app.request("/rebuilt.html")).status).toBe(404);
+  });
+
+  it("answers a cached file without the file system: it is still served once removed", async () => {
+    // A deploy's build is fixed: after its first request a file is answered from memory,
+    // no stat, no realpath, no read (so removing it changes nothing until a restart).
+    const app = createApp(localConfig(fixture.distDir));
+    const page = join(fixture.distDir, "cached.html");
+    const image = join(fixture.distDir, "assets", "cached.svg");
+    writeFileSync(page, "<p>cached ___HCAPTCHA_SITE_KEY___</p>");
+    writeFileSync(image, "<svg/>");
+    const first = await app.request("/cached.html");
+    expect(await first.text()).toBe(`<p>cached ${TEST_KEY}</p>`);
+    expect(await (await app.request("/assets/cached.svg")).text()).toBe("<svg/>");
+    rmSync(page);
+    rmSync(image);
+    const again = await app.request("/cached.html");
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe(`<p>cached ${TEST_KEY}</p>`);
+    expect(again.headers.get("content-type")).toBe(first.headers.get("content-type"));
+    expect(again.headers.get("cache-control")).toBe("no-store");
+    const svg = await app.request("/assets/cached.svg");
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    // A file never served is still looked up (and missing is not cached).
+    expect((await app.request("/never-there.html")).status).toBe(404);
   });
 });
 

@@ -22,6 +22,16 @@ describe("readWebConfig", () => {
       turnstileJsUrl: "http://localhost:8003/turnstile/v0/api.js",
     });
     expect(config.distDir).toMatch(/apps[/\\]web[/\\]dist[/\\]?$/);
+    // A deploy's build is fixed: cached files are served without the file system.
+    expect(config.revalidateFiles).toBe(false);
+  });
+
+  it("WEB_REVALIDATE_FILES: 1 or 0, anything else refused", () => {
+    expect(readWebConfig({ WEB_REVALIDATE_FILES: "1" }).revalidateFiles).toBe(true);
+    expect(readWebConfig({ WEB_REVALIDATE_FILES: "0" }).revalidateFiles).toBe(false);
+    expect(() => readWebConfig({ WEB_REVALIDATE_FILES: "yes" })).toThrow(
+      'WEB_REVALIDATE_FILES must be 1 or 0, got "yes"',
+    );
   });
 
   it("reads every setting from env", () => {

@@ -30,6 +30,12 @@ export class AccountUnavailableError extends ServiceError {
 /** Saves a new account version durably (account-store's writeAccount in the service). */
 export type PersistAccount = (account: Account) => Promise<void>;
 
+/** A revision of the shared document, validated. */
+interface SharedAccount {
+  revision: number;
+  account: Account;
+}
+
 /** What `syncShared` did. */
 export type SyncOutcome = "unchanged" | "adopted" | "seeded";
 
@@ -177,7 +183,13 @@ export class AccountHolder {
     if (!shared) return Promise.resolve("unchanged");
     return this.#enqueue(async () => {
       for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
-        const remote = await this.#readShared(shared);
+        // The revision in use, unless the file must be written again (then read it all).
+        const known = this.#fileStale ? 0 : this.#revision;
+        const remote = await this.#readShared(shared, known);
+        if (remote === "unchanged") {
+          this.#emptySinceMs = undefined;
+          return "unchanged";
+        }
         if (remote === undefined) {
           if (!startup && this.#revision === 0) {
             this.#emptySinceMs ??= this.#now();
@@ -215,12 +227,24 @@ export class AccountHolder {
     this.#revision = revision;
   }
 
-  /** The shared revision, validated like the account file; undefined when none is stored. */
+  /**
+   * The shared revision, validated like the account file; undefined when none is stored.
+   * With `known` (a revision in use, > 0): "unchanged" when the store still holds it,
+   * without reading, parsing or validating the document (the 5 s poll's usual answer).
+   */
+  async #readShared(shared: SharedAccountDocument): Promise<SharedAccount | undefined>;
   async #readShared(
     shared: SharedAccountDocument,
-  ): Promise<{ revision: number; account: Account } | undefined> {
-    const remote = await this.#unavailableAs(() => shared.read());
-    if (remote === undefined) return undefined;
+    known: number,
+  ): Promise<SharedAccount | "unchanged" | undefined>;
+  async #readShared(
+    shared: SharedAccountDocument,
+    known?: number,
+  ): Promise<SharedAccount | "unchanged" | undefined> {
+    const remote = await this.#unavailableAs(() =>
+      known ? shared.readIfChanged(known) : shared.read(),
+    );
+    if (remote === undefined || remote === "unchanged") return remote;
     try {
       const parsed = readAccountJson(remote.account, "shared account");
       // A stored document always has its secrets; generating one here would split instances.

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { chmod, link, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
@@ -15,12 +15,31 @@ function tempPath(dir: string, name: string): string {
   return join(dir, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
 }
 
-/** Writes `content` to a fsynced 0600 temp file in `dir` (created 0700 if missing). */
-async function writeTemp(dir: string, name: string, content: string): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+/** Who may read a written file and its directory (when this call creates it). */
+export interface FileModes {
+  file: number;
+  dir: number;
+}
+
+/** Secrets: the owner alone. */
+export const PRIVATE_MODES: FileModes = { file: 0o600, dir: 0o700 };
+
+/** Writes `content` to a fsynced temp file in `dir` (created if missing) with `modes`. */
+async function writeTemp(
+  dir: string,
+  name: string,
+  content: string,
+  modes: FileModes,
+): Promise<string> {
+  // Exactly `modes.dir` when this call makes it, whatever the umask (an existing one is kept).
+  if ((await mkdir(dir, { recursive: true, mode: modes.dir })) !== undefined) {
+    await chmod(dir, modes.dir);
+  }
   const temp = tempPath(dir, name);
-  const file = await open(temp, "wx", 0o600);
+  const file = await open(temp, "wx", modes.file);
   try {
+    // Exactly `modes.file` whatever the umask: a public file must be readable by others.
+    await file.chmod(modes.file);
     await file.writeFile(content);
     await file.sync();
     await file.close();
@@ -46,9 +65,17 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `dir/name` atomically (temp + fsync + rename + fsync dir): readers see old or new. */
-export async function replaceFile(dir: string, name: string, content: string): Promise<void> {
-  const temp = await writeTemp(dir, name, content);
+/**
+ * Replaces `dir/name` atomically (temp + fsync + rename + fsync dir): readers see old or
+ * new. Private (0600) unless `modes` says otherwise.
+ */
+export async function replaceFile(
+  dir: string,
+  name: string,
+  content: string,
+  modes: FileModes = PRIVATE_MODES,
+): Promise<void> {
+  const temp = await writeTemp(dir, name, content, modes);
   try {
     await rename(temp, join(dir, name));
   } catch (error) {
@@ -64,7 +91,7 @@ export async function replaceFile(dir: string, name: string, content: string): P
  * never overwrite each other's keys. Resolves true when this call created it.
  */
 export async function createFileOnce(dir: string, name: string, content: string): Promise<boolean> {
-  const temp = await writeTemp(dir, name, content);
+  const temp = await writeTemp(dir, name, content, PRIVATE_MODES);
   const target = join(dir, name);
   try {
     await link(temp, target);

@@ -41,6 +41,8 @@ export interface RedisStoreOptions extends RedisSettings {
   faults?: Partial<RedisFaultSettings>;
 }
 
+/** Enough of the document's start to hold `{"revision":<safe integer>,`. */
+const REVISION_HEAD_BYTES = 32;
 /** Largest account document read back: bounds memory as the account file's limit does. */
 const MAX_ACCOUNT_DOCUMENT_CHARS = 1024 * 1024;
 /** A full bucket after this long idle (refill is `limit` per minute): its key may expire. */
@@ -116,6 +118,19 @@ redis.call('SET', KEYS[1], ARGV[2])
 return 1
 `;
 
+/**
+ * The document if its revision is not ARGV[1], else 0, in one step: the revision is read
+ * from the document's first bytes (compareAndSet writes `{"revision":n,` first), so an
+ * unchanged poll moves and parses a few bytes, not the whole account. A document that does
+ * not start that way is returned whole (the caller validates it). KEYS[1]: the document.
+ */
+const ACCOUNT_READ_IF_CHANGED_LUA = `
+local head = redis.call('GETRANGE', KEYS[1], 0, ${REVISION_HEAD_BYTES - 1})
+local revision = string.match(head, '^{"revision":(%d+),')
+if revision and revision == ARGV[1] then return 0 end
+return redis.call('GET', KEYS[1])
+`;
+
 interface AttestScripts {
   attestReplay(
     key: string,
@@ -125,6 +140,7 @@ interface AttestScripts {
   ): Promise<number>;
   attestTakeAll(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
   attestAccountCas(key: string, expected: number, document: string): Promise<number>;
+  attestAccountReadIfChanged(key: string, known: string): Promise<string | number | null>;
 }
 type ScriptedRedis = Redis & AttestScripts;
 
@@ -182,6 +198,10 @@ export class RedisSharedStore implements SharedStore, SharedAccountDocument {
     this.#client.defineCommand("attestReplay", { numberOfKeys: 2, lua: REPLAY_LUA });
     this.#client.defineCommand("attestTakeAll", { lua: TAKE_ALL_LUA });
     this.#client.defineCommand("attestAccountCas", { numberOfKeys: 1, lua: ACCOUNT_CAS_LUA });
+    this.#client.defineCommand("attestAccountReadIfChanged", {
+      numberOfKeys: 1,
+      lua: ACCOUNT_READ_IF_CHANGED_LUA,
+    });
 
     // One line per transition (not per reconnection attempt), with the endpoint only.
     const report = (state: SharedStoreHealth, error?: unknown) => {
@@ -287,7 +307,19 @@ export class RedisSharedStore implements SharedStore, SharedAccountDocument {
 
   async read(): Promise<SharedAccountRevision | undefined> {
     const text = await this.#command(() => this.#client.get(this.#accountKey));
-    if (text === null) return undefined;
+    return text === null ? undefined : this.#parseDocument(text);
+  }
+
+  async readIfChanged(known: number): Promise<SharedAccountRevision | "unchanged" | undefined> {
+    const answer = await this.#command(() =>
+      this.#client.attestAccountReadIfChanged(this.#accountKey, String(known)),
+    );
+    if (answer === null) return undefined;
+    if (typeof answer === "number") return "unchanged";
+    return this.#parseDocument(answer);
+  }
+
+  #parseDocument(text: string): SharedAccountRevision {
     if (text.length > MAX_ACCOUNT_DOCUMENT_CHARS) {
       throw new SharedAccountInvalidError(`${this.#accountKey}: larger than 1 MiB`);
     }
@@ -305,6 +337,7 @@ export class RedisSharedStore implements SharedStore, SharedAccountDocument {
   }
 
   async compareAndSet(expected: number, account: Account): Promise<boolean> {
+    // `revision` first: readIfChanged finds it in the document's first bytes.
     const document = JSON.stringify({ revision: expected + 1, account });
     const written = await this.#command(() =>
       this.#client.attestAccountCas(this.#accountKey, expected, document),

@@ -44,6 +44,11 @@ export interface SharedAccountDocument {
   /** The current revision; undefined when there is none (an empty or flushed store). */
   read(): Promise<SharedAccountRevision | undefined>;
   /**
+   * Like `read`, but "unchanged" when the stored revision is still `known`, found without
+   * reading or parsing the document (the poll's common case).
+   */
+  readIfChanged(known: number): Promise<SharedAccountRevision | "unchanged" | undefined>;
+  /**
    * Stores `account` as revision `expected + 1` if the stored revision is still `expected`
    * (0: none stored), atomically. False on conflict (another instance changed it first).
    */

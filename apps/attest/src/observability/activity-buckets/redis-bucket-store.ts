@@ -4,6 +4,8 @@ import type { FieldCounts } from "./bucket-fields.js";
 import { type BucketDelta, type BucketStore, BucketStoreError } from "./bucket-store.js";
 import { type ActivityPeriod, bucketLifetimeMs } from "./periods.js";
 
+/** How long an add or a read waits for a connection being (re)established. */
+const READY_WAIT_MS = 1000;
 /** Most fields read back from one bucket hash (bounded labels stay far below it). */
 const MAX_FIELDS_PER_BUCKET = 20_000;
 
@@ -32,12 +34,32 @@ export class RedisBucketStore implements BucketStore {
     this.#client.on("error", () => {});
   }
 
+  /**
+   * Waits (at most a connect timeout) for the connection: commands are never queued, so
+   * a store just opened, or reconnecting, would otherwise fail at once.
+   */
+  async #ready(): Promise<void> {
+    if (this.#client.status === "ready") return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#client.off("ready", onReady);
+        reject(new BucketStoreError("Redis is not reachable"));
+      }, READY_WAIT_MS);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.#client.once("ready", onReady);
+    });
+  }
+
   #key(period: ActivityPeriod, start: number): string {
     return `${this.#prefix}${period}:${start}`;
   }
 
   async add(deltas: readonly BucketDelta[]): Promise<void> {
     if (deltas.length === 0) return;
+    await this.#ready();
     // MULTI/EXEC: applied all together or not at all, so a failed flush can be retried.
     const multi = this.#client.multi();
     for (const { period, start, fields } of deltas) {
@@ -56,6 +78,7 @@ export class RedisBucketStore implements BucketStore {
   }
 
   async read(period: ActivityPeriod, starts: readonly number[]): Promise<FieldCounts[]> {
+    await this.#ready();
     const pipeline = this.#client.pipeline();
     for (const start of starts) pipeline.hgetall(this.#key(period, start));
     let results: [Error | null, unknown][] | null;

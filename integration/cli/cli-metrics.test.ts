@@ -76,8 +76,8 @@ afterAll(async () => {
 });
 
 describe("approov metrics (real binary, real attest)", () => {
-  it("prints the Live: Web App Activity table", async () => {
-    const result = await run(["metrics"]);
+  it("prints the Live: Web App Activity table with -summary", async () => {
+    const result = await run(["metrics", "-summary"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
@@ -107,6 +107,19 @@ describe("approov metrics (real binary, real attest)", () => {
     expect(upstream[0]?.split(/\s{2,}/)).toEqual(["upstream checks", "count", "p50 ms", "p95 ms"]);
     expect(upstream[1]).toMatch(/^ {2}hcaptcha\s+3\s+\d+\.\d\s+\d+\.\d$/);
     expect(result.stdout).not.toContain(await attest.adminKey());
+  });
+
+  it("prints the portal's URL (no ticket off a terminal, no browser), which serves the page", async () => {
+    const result = await run(["metrics"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toBe(`Metrics portal: ${attest.url}/admin/v1/portal`);
+    expect(result.stdout).not.toContain("ticket");
+    expect(result.stdout).not.toContain(await attest.adminKey());
+    const page = await fetch(`${attest.url}/admin/v1/portal`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Summary: Monthly Activity");
   });
 
   it("-json prints the summary as attest answers it, on one line", async () => {

@@ -254,7 +254,7 @@ async function openSession(credential) {
 }
 
 /** A ticket in the fragment is spent at once and removed from the address bar and history. */
-async function ticketFromFragment() {
+function ticketFromFragment() {
   const params = new URLSearchParams(location.hash.slice(1));
   const ticket = params.get("ticket");
   if (!ticket) return undefined;
@@ -592,7 +592,14 @@ async function start() {
     }
     showSignIn("Signed out.", false);
   });
-  const ticket = await ticketFromFragment();
+  // A link opened in this tab later (a new ticket, or a tab name) changes only the fragment.
+  window.addEventListener("hashchange", () => openFromFragment());
+  await openFromFragment();
+}
+
+/** Spends a ticket in the fragment, if any, then shows the tab the fragment names. */
+async function openFromFragment() {
+  const ticket = ticketFromFragment();
   if (ticket) {
     try {
       await openSession(ticket);
@@ -605,7 +612,7 @@ async function start() {
     }
   }
   const tab = location.hash.slice(1);
-  await show(DASHBOARDS[tab] ? tab : "live");
+  await show(DASHBOARDS[tab] ? tab : currentTab);
 }
 
 start();

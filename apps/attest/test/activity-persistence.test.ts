@@ -82,7 +82,7 @@ describe("activity buckets of the attest process (data directory)", () => {
     expect(hour.total.upstream.hcaptcha?.count).toBe(5);
     await sendTraffic(second.url, siteKey, { valid: 1, decoys: 0, errors: 0 });
     expect((await bucketsOf(second.url, dir, "month")).total.valid).toBe(4);
-  });
+  }, 30_000);
 
   it("flush at SIGTERM: nothing is lost with a long flush interval", async () => {
     const first = await start(300);
@@ -96,5 +96,5 @@ describe("activity buckets of the attest process (data directory)", () => {
     const second = await start(300);
     const day = await bucketsOf(second.url, dir, "day");
     expect(day.total).toMatchObject({ requests: 4, valid: 2, invalid: 1, error: 1 });
-  });
+  }, 30_000);
 });

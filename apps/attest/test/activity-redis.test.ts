@@ -64,7 +64,7 @@ describe("activity buckets on Redis (two instances)", () => {
     const after = await bucketsOf(restarted.url, a.dir, "month");
     expect(after.total).toMatchObject(both);
     expect(after.total.upstream.hcaptcha?.count).toBe(5);
-  });
+  }, 30_000);
 
   it("keeps one expiring hash per bucket under the key prefix", async () => {
     const client = new Redis(redis.url);
@@ -79,5 +79,32 @@ describe("activity buckets on Redis (two instances)", () => {
     } finally {
       client.disconnect();
     }
-  });
+  }, 30_000);
+
+  it("keep an instance's counts through a Redis outage and add them once it is back", async () => {
+    const siteKey = await siteKeyOf(b.url, b.dir);
+    await redis.stop();
+    await sendTraffic(b.url, siteKey, { valid: 2, decoys: 1, errors: 0 });
+    const refused = await fetch(`${b.url}/admin/v1/metrics/buckets?period=hour`, {
+      headers: { authorization: `Bearer ${b.adminKey}` },
+    });
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({ error: "the activity store is unavailable; try again" });
+    await within(10_000, async () =>
+      b.output().includes("activity not saved; retried on the next flush"),
+    );
+    // Back empty (no persistence): only what B could not flush comes back, once.
+    await redis.restart();
+    await within(10_000, async () => {
+      const res = await fetch(`${restarted?.url}/admin/v1/metrics/buckets?period=day`, {
+        headers: { authorization: `Bearer ${a.adminKey}` },
+      });
+      return (
+        res.status === 200 &&
+        ((await res.json()) as { total: { requests: number } }).total.requests === 3
+      );
+    });
+    const day = await bucketsOf(b.url, b.dir, "day");
+    expect(day.total).toMatchObject({ requests: 3, valid: 2, invalid: 1, error: 0 });
+  }, 30_000);
 });

@@ -25,26 +25,17 @@ export function emptyBucket(startMs: number): ActivityBucket {
   };
 }
 
-/** Own-property maps: a label like "__proto__" stays an ordinary entry. */
+/** Sets an own property: a label like "__proto__" stays an ordinary entry of the answer. */
+function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function bump(map: Record<string, number>, key: string, n: number): void {
-  const before = Object.hasOwn(map, key) ? (map[key] as number) : 0;
-  Object.defineProperty(map, key, {
-    value: before + n,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  setOwn(map, key, (Object.hasOwn(map, key) ? (map[key] as number) : 0) + n);
 }
 
 function outcomesOf(map: Record<string, OutcomeCounts>, key: string): OutcomeCounts {
-  if (!Object.hasOwn(map, key)) {
-    Object.defineProperty(map, key, {
-      value: emptyOutcomes(),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
+  if (!Object.hasOwn(map, key)) setOwn(map, key, emptyOutcomes());
   return map[key] as OutcomeCounts;
 }
 
@@ -123,12 +114,7 @@ export function bucketView(
       p50Ms: quantileMs(0.5),
       p95Ms: quantileMs(0.95),
     };
-    Object.defineProperty(bucket.upstream, integration, {
-      value: upstream,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwn(bucket.upstream, integration, upstream);
     bucket.billing.upstreamChecks += upstream.count;
   }
   for (const [api, counts] of Object.entries(bucket.byApi)) {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { HCAPTCHA_TEST_KEYS } from "@shapes/protocol";
+import { SdkSession } from "../support/sdk-session.js";
 import { type ServiceProcess, startServiceProcess } from "../support/service-process.js";
 import { repoRoot, urls } from "../support/stack.js";
 
@@ -16,10 +17,22 @@ const ATTEST_PORT = 18030;
 const attestUrl = `http://127.0.0.1:${ATTEST_PORT}`;
 const SHOTS = join(repoRoot, "docs/metrics");
 
+/**
+ * The traffic: through /attest, 4 valid, 3 decoys (hCaptcha's bot test key), 2
+ * `hcap-site-key-not-found` and 1 `hcap-empty-token`; a site with `rateLimit` 1 passes one
+ * and refuses the next (429); an SDK session's /token (its first proof has no server nonce:
+ * one `aprv-invalid-nonce`, then a token) and one /refresh.
+ */
 const TRAFFIC = { valid: 4, decoys: 3, siteKeyNotFound: 2, emptyToken: 1 };
-const ERRORS = TRAFFIC.siteKeyNotFound + TRAFFIC.emptyToken;
-const REQUESTS = TRAFFIC.valid + TRAFFIC.decoys + ERRORS;
-const TOKENS = TRAFFIC.valid + TRAFFIC.decoys;
+const VALID = TRAFFIC.valid + 1 + 1 + 1; // + rate-limited site's first, /token, /refresh
+const ERRORS = TRAFFIC.siteKeyNotFound + TRAFFIC.emptyToken + 1 + 1; // + refusal, nonce
+const REQUESTS = VALID + TRAFFIC.decoys + ERRORS;
+const TOKENS = VALID + TRAFFIC.decoys;
+const ATTEST_REQUESTS = TRAFFIC.valid + TRAFFIC.decoys + 3 + 2;
+/** Upstream checks: every valid or decoy answer but the refresh's (no new human check). */
+const UPSTREAM = TOKENS - 1;
+/** The code of the rate-limit refusal, as attest answered it (read below). */
+let refusalCode: string;
 
 let dataDir: string;
 let attest: ServiceProcess;
@@ -54,6 +67,32 @@ async function sendTraffic(): Promise<void> {
   }
   const empty = await postAttest(publisher.siteKey, "");
   expect(Object.keys((await empty.json()).errors)).toEqual(["hcap-empty-token"]);
+
+  // hCaptcha's safe-user test key with a rate limit of 1 per minute: one passes, one is refused.
+  const safe = HCAPTCHA_TEST_KEYS.enterpriseSafeUser;
+  const limited = await fetch(`${attestUrl}/admin/v1/web/hcaptcha/${safe.siteKey}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ secret: "0x0000000000000000000000000000000000000000", rateLimit: 1 }),
+  });
+  expect(limited.status).toBe(200);
+  expect((await postAttest(safe.siteKey, safe.response)).status).toBe(200);
+  const refused = await postAttest(safe.siteKey, safe.response);
+  expect(refused.status).toBe(429);
+  const codes = Object.keys((await refused.json()).errors);
+  expect(codes).toHaveLength(1);
+  refusalCode = codes[0] as string;
+
+  // The SDK protocol: /token (after one nonce refusal, as approov.js), then /refresh.
+  const session = await SdkSession.create(attestUrl);
+  const form = { api: "localhost", "approov-site-key": siteKey };
+  const started = await session.start({
+    ...form,
+    "hcaptcha-site-key": publisher.siteKey,
+    "hcaptcha-token": publisher.response,
+  });
+  expect(started.status).toBe(200);
+  expect((await session.refresh(form)).status).toBe(200);
 }
 
 /** What `approov metrics` does: a one-time ticket with the admin key, in the URL's fragment. */
@@ -95,23 +134,22 @@ async function openTab(page: Page, name: string, period: string): Promise<void> 
 async function expectActivity(page: Page): Promise<void> {
   const stat = (id: string) => page.locator(`[data-stat="${id}"]`);
   await expect(stat("requests")).toHaveText(String(REQUESTS));
-  await expect(stat("valid")).toHaveText(String(TRAFFIC.valid));
+  await expect(stat("valid")).toHaveText(String(VALID));
   await expect(stat("invalid")).toHaveText(String(TRAFFIC.decoys));
   await expect(stat("error")).toHaveText(String(ERRORS));
-  await expect(stat("rateLimited")).toHaveText("0");
+  await expect(stat("rateLimited")).toHaveText("1");
   await expect(stat("tokens")).toHaveText(String(TOKENS));
-  await expectSeries(page, "outcome", {
-    valid: TRAFFIC.valid,
-    invalid: TRAFFIC.decoys,
-    error: ERRORS,
-  });
+  await expectSeries(page, "outcome", { valid: VALID, invalid: TRAFFIC.decoys, error: ERRORS });
   await expectSeries(page, "errors", {
     "hcap-site-key-not-found": TRAFFIC.siteKeyNotFound,
     "hcap-empty-token": TRAFFIC.emptyToken,
+    "aprv-invalid-nonce": 1,
+    [refusalCode]: 1,
   });
   await expectSeries(page, "integration", { hcaptcha: REQUESTS });
   await expectSeries(page, "api", { localhost: REQUESTS });
-  await expectSeries(page, "endpoint", { attest: REQUESTS });
+  await expectSeries(page, "endpoint", { attest: ATTEST_REQUESTS, token: 2, refresh: 1 });
+  await expectSeries(page, "refusals", { hcaptcha: 1 });
   // Upstream: the valid and decoy requests were checked with the sandbox, the errors not.
   await expect(total(page, "latency", "hcaptcha p50")).toHaveText(/^\d+(\.\d)?$/);
   await expect(total(page, "latency", "hcaptcha p95")).toHaveText(/^\d+(\.\d)?$/);
@@ -188,12 +226,12 @@ test("the five dashboards show the traffic sent, and Live refreshes itself", asy
   await openTab(page, "Billing Usage", "day");
   const stat = (id: string) => page.locator(`[data-stat="${id}"]`);
   await expect(stat("tokens")).toHaveText(String(TOKENS));
-  await expect(stat("freshChecks")).toHaveText(String(TOKENS));
-  await expect(stat("refreshes")).toHaveText("0");
-  await expect(stat("upstreamChecks")).toHaveText(String(TOKENS));
+  await expect(stat("freshChecks")).toHaveText(String(TOKENS - 1));
+  await expect(stat("refreshes")).toHaveText("1");
+  await expect(stat("upstreamChecks")).toHaveText(String(UPSTREAM));
   await expectSeries(page, "tokens", { localhost: TOKENS });
-  await expectSeries(page, "checks", { fresh: TOKENS, refresh: 0 });
-  await expectSeries(page, "upstream", { hcaptcha: TOKENS });
+  await expectSeries(page, "checks", { fresh: TOKENS - 1, refresh: 1 });
+  await expectSeries(page, "upstream", { hcaptcha: UPSTREAM });
   await expectSeries(page, "tokens-month", { localhost: TOKENS });
   await screenshot(page, "billing-usage");
 
@@ -215,7 +253,7 @@ test("the five dashboards show the traffic sent, and Live refreshes itself", asy
   page.on("load", () => {
     reloaded = true;
   });
-  await expect(page.locator('[data-stat="valid"]')).toHaveText(String(TRAFFIC.valid + 1), {
+  await expect(page.locator('[data-stat="valid"]')).toHaveText(String(VALID + 1), {
     timeout: 15_000,
   });
   expect(reloaded).toBe(false);

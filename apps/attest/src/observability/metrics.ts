@@ -125,9 +125,8 @@ export class AttestMetrics {
       }
     }
     const { endpoint, outcome } = record;
-    this.#activity?.recordDecision(this.#now(), {
-      ...{ endpoint, outcome, codes, integration, apis, rateLimited, refusedBy },
-    });
+    const decision = { endpoint, outcome, codes, integration, apis, rateLimited, refusedBy };
+    this.#activity?.recordDecision(this.#now(), decision);
     this.#summary.recordDecision(this.#now(), {
       outcome: record.outcome,
       codes,

@@ -213,6 +213,12 @@ test("without access the portal says what is missing; the admin key in its form 
 });
 
 test("the five dashboards show the traffic sent, and Live refreshes itself", async ({ page }) => {
+  // A script or style the CSP blocks, or any script error, would show in the console.
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(await signedInUrl());
   // The ticket is spent and gone from the address bar.
@@ -264,4 +270,5 @@ test("the five dashboards show the traffic sent, and Live refreshes itself", asy
   expect(html).not.toContain(account.secret);
   expect(html).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
   expect(html).not.toContain(siteKey);
+  expect(problems).toEqual([]);
 });

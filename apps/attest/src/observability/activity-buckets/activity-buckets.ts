@@ -150,9 +150,19 @@ export class ActivityBuckets implements ActivityRecorder {
 
   /**
    * Every kept bucket of `period`: the store's counts (every instance's, with Redis) plus
-   * this instance's counts not flushed yet.
+   * this instance's counts not flushed yet. Queued with the flushes, so counts being
+   * flushed are seen once: in the store, or still pending.
    */
-  async read(period: ActivityPeriod): Promise<ActivityBucketsAnswer> {
+  read(period: ActivityPeriod): Promise<ActivityBucketsAnswer> {
+    const run = this.#queue.then(() => this.#readOnce(period));
+    this.#queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  async #readOnce(period: ActivityPeriod): Promise<ActivityBucketsAnswer> {
     const now = this.options.now();
     const starts = keptStarts(period, now);
     const stored = await this.store.read(period, starts);

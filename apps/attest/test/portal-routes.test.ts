@@ -47,7 +47,14 @@ describe("the metrics portal", () => {
     }
     // No inline script or style: the CSP would block them.
     expect(html).not.toMatch(/<script>|<style|style="/);
-    for (const name of ["portal.js", "portal.css", "chart.umd.min.js"]) {
+    for (const name of [
+      "portal.js",
+      "access.js",
+      "dashboards.js",
+      "dashboard-view.js",
+      "portal.css",
+      "chart.umd.min.js",
+    ]) {
       const asset = await call("GET", `/portal/assets/${name}`, null);
       expect(asset.status).toBe(200);
       expect((await asset.text()).length).toBeGreaterThan(500);

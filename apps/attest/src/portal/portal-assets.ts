@@ -17,21 +17,23 @@ export interface PortalAsset {
   contentType: string;
 }
 
+const JAVASCRIPT = "text/javascript; charset=utf-8";
+
 /** Every file the portal serves: a fixed list, so no path from a request reaches the disk. */
 const ASSETS: Record<string, { path: () => string; contentType: string }> = {
   "index.html": {
     path: () => join(PAGE_DIR, "index.html"),
     contentType: "text/html; charset=utf-8",
   },
-  "portal.js": {
-    path: () => join(PAGE_DIR, "portal.js"),
-    contentType: "text/javascript; charset=utf-8",
-  },
+  "portal.js": { path: () => join(PAGE_DIR, "portal.js"), contentType: JAVASCRIPT },
+  "access.js": { path: () => join(PAGE_DIR, "access.js"), contentType: JAVASCRIPT },
+  "dashboards.js": { path: () => join(PAGE_DIR, "dashboards.js"), contentType: JAVASCRIPT },
+  "dashboard-view.js": { path: () => join(PAGE_DIR, "dashboard-view.js"), contentType: JAVASCRIPT },
   "portal.css": {
     path: () => join(PAGE_DIR, "portal.css"),
     contentType: "text/css; charset=utf-8",
   },
-  "chart.umd.min.js": { path: chartJsPath, contentType: "text/javascript; charset=utf-8" },
+  "chart.umd.min.js": { path: chartJsPath, contentType: JAVASCRIPT },
 };
 
 export const isPortalAsset = (name: string): boolean => Object.hasOwn(ASSETS, name);

@@ -1,10 +1,16 @@
 import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLEAR_SCREEN } from "../../packages/cli/src/commands/metrics.js";
-import { approov, type RunOptions } from "../../packages/cli/test/helpers/run-approov.js";
+import {
+  approov,
+  approovOnTerminal,
+  type RunOptions,
+} from "../../packages/cli/test/helpers/run-approov.js";
 import { type AttestProcess, startAttest } from "./attest-process.js";
 import { type SandboxProcess, startSandbox } from "./sandbox-process.js";
 
@@ -76,8 +82,8 @@ afterAll(async () => {
 });
 
 describe("approov metrics (real binary, real attest)", () => {
-  it("prints the Live: Web App Activity table", async () => {
-    const result = await run(["metrics"]);
+  it("prints the Live: Web App Activity table with -summary", async () => {
+    const result = await run(["metrics", "-summary"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
@@ -108,6 +114,70 @@ describe("approov metrics (real binary, real attest)", () => {
     expect(upstream[1]).toMatch(/^ {2}hcaptcha\s+3\s+\d+\.\d\s+\d+\.\d$/);
     expect(result.stdout).not.toContain(await attest.adminKey());
   });
+
+  it("prints the portal's URL (no ticket off a terminal, no browser), which serves the page", async () => {
+    const result = await run(["metrics"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toBe(`Metrics portal: ${attest.url}/admin/v1/portal`);
+    expect(result.stdout).not.toContain("ticket");
+    expect(result.stdout).not.toContain(await attest.adminKey());
+    const page = await fetch(`${attest.url}/admin/v1/portal`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Summary: Monthly Activity");
+  });
+
+  it("at a terminal, opens the browser (xdg-open) with a one-time ticket that opens a session", async () => {
+    // A stand-in xdg-open on PATH that writes down the URL it was given.
+    const bin = await mkdtemp(join(tmpdir(), "approov-opener-"));
+    const opened = join(bin, "opened-url");
+    await writeFile(join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, {
+      mode: 0o755,
+    });
+    const env = { PATH: `${bin}:${process.env.PATH ?? ""}`, APPROOV_ATTEST_URL: attest.url };
+    try {
+      const result = await approovOnTerminal(["metrics"], "", { cwd: attest.projectDir, env });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Metrics portal: ${attest.url}/admin/v1/portal\r\n`);
+      expect(result.stdout).toContain("Opened in your browser, signed in for 2 hours (read-only).");
+      expect(result.stdout).not.toContain("ticket");
+      let url = "";
+      for (let i = 0; i < 100 && url === ""; i++) {
+        url = await readFile(opened, "utf8").catch(() => "");
+        if (url === "") await new Promise((done) => setTimeout(done, 50));
+      }
+      const [page, ticket] = url.split("#ticket=");
+      expect(page).toBe(`${attest.url}/admin/v1/portal`);
+      expect(ticket).toMatch(/^apt_[A-Za-z0-9_-]{43}$/);
+      const exchange = () =>
+        fetch(`${attest.url}/admin/v1/portal/sessions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${ticket}` },
+        });
+      expect((await exchange()).status).toBe(201);
+      expect((await exchange()).status).toBe(401);
+
+      // CI set: no browser; on a terminal the signed-in link is printed to open by hand.
+      await rm(opened);
+      const ci = await approovOnTerminal(["metrics"], "", {
+        cwd: attest.projectDir,
+        env: { ...env, CI: "true" },
+      });
+      expect(ci.code).toBe(0);
+      expect(ci.stdout).toMatch(
+        /Open it signed in \(once, within 60 s\): http:\/\/\S+\/admin\/v1\/portal#ticket=apt_/,
+      );
+      const noBrowser = await approovOnTerminal(["metrics", "-noBrowser"], "", {
+        cwd: attest.projectDir,
+        env,
+      });
+      expect(noBrowser.stdout).toContain("Open it signed in");
+      expect(await readFile(opened, "utf8").catch(() => "none")).toBe("none");
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it("-json prints the summary as attest answers it, on one line", async () => {
     const result = await run(["metrics", "-JSON"]);

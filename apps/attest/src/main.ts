@@ -1,10 +1,15 @@
-import { ConfigError, portFromEnv, runService } from "@shapes/node-service";
+import { ConfigError, ListenError, portFromEnv, runService } from "@shapes/node-service";
 import { dataDirFromEnv } from "./account/account-store.js";
 import { AccountFileError } from "./account/account-validate.js";
 import { openDataDir } from "./account/open-data-dir.js";
 import { publishDirsFromEnv } from "./account/published-files.js";
 import { AdminKeyFileError } from "./admin/admin-key.js";
 import { createApp } from "./http/app.js";
+import {
+  flushSecondsFromEnv,
+  openActivityBuckets,
+} from "./observability/activity-buckets/open-activity-buckets.js";
+import { stopOnSignals } from "./observability/activity-buckets/stop-on-signals.js";
 import { logLine, stdoutLogWriter } from "./observability/log-line.js";
 import { sdkSettingsFromEnv } from "./sdk/sdk-settings.js";
 import { settingsFromEnv } from "./settings.js";
@@ -29,6 +34,7 @@ try {
       })
     : undefined;
   const dataDir = dataDirFromEnv(process.env);
+  const flushSeconds = flushSecondsFromEnv(process.env);
   const { store, adminKey } = await openDataDir(dataDir, {
     publishDirs: publishDirsFromEnv(process.env, dataDir),
     ...(shared ? { shared: shared.account } : {}),
@@ -61,7 +67,9 @@ try {
     }
     sync.start();
   }
+  const activity = await openActivityBuckets({ redis, dataDir, flushSeconds, logWriter: write });
   const app = createApp({
+    activity,
     account: store,
     adminKey,
     settings,
@@ -69,8 +77,9 @@ try {
     processMetrics: true,
     ...(shared ? { shared } : {}),
   });
-  await runService({
+  const service = await runService({
     name: "attest",
+    handleSignals: false,
     fetch: app.fetch,
     port,
     hostname: process.env.HOST || "127.0.0.1",
@@ -84,7 +93,12 @@ try {
           : { "rqst-body-parse": "malformed HTTP request" },
     }),
   });
+  stopOnSignals(service, activity, write);
 } catch (error) {
+  if (error instanceof ListenError) {
+    console.error(error.message);
+    process.exit(1);
+  }
   if (
     error instanceof ConfigError ||
     error instanceof AccountFileError ||

@@ -29,7 +29,11 @@ const SYNOPSES: Record<CommandName, string[]> = {
     "approov token -check <token>",
     "approov token -genExample <api> [-setDataHashInToken <value>]",
   ],
-  metrics: ["approov metrics [-json] [-watch <seconds>]"],
+  metrics: [
+    "approov metrics [-noBrowser]",
+    "approov metrics -summary",
+    "approov metrics [-json] [-watch <seconds>]",
+  ],
   sdk: ["approov sdk -packageID approov.js.zip -getClientPackage <file>"],
 };
 
@@ -37,7 +41,7 @@ const SUMMARIES: Record<CommandName, string> = {
   api: "register the API domains tokens are issued for",
   web: "configure web protection: lifetimes, hCaptcha, reCAPTCHA, Fingerprint",
   token: "check a token, or issue an example token to test a backend",
-  metrics: "show the live web app activity (last minute, since start)",
+  metrics: "open the metrics portal (-summary: the live activity in the terminal)",
   sdk: "write the web SDK package (approov.js in a ZIP archive) to a file",
 };
 

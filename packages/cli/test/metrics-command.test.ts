@@ -4,6 +4,7 @@ import { CLEAR_SCREEN, parseMetricsArgs, runMetrics } from "../src/commands/metr
 import { CliError } from "../src/errors.js";
 import { formatMetrics } from "../src/format-metrics.js";
 import { type MetricsSummary, parseMetricsSummary } from "../src/metrics-summary.js";
+import { browserCommand, shouldOpenBrowser } from "../src/open-browser.js";
 import { usageMessage } from "./helpers/usage-message.js";
 
 const SUMMARY: MetricsSummary = {
@@ -35,8 +36,16 @@ const SUMMARY: MetricsSummary = {
 };
 
 describe("approov metrics arguments", () => {
+  it("opens the portal by default; -summary, -json and -watch print the summary", () => {
+    expect(parseMetricsArgs([])).toEqual({ action: "portal", noBrowser: false });
+    expect(parseMetricsArgs(["-noBrowser"])).toEqual({ action: "portal", noBrowser: true });
+    expect(usageMessage(() => parseMetricsArgs(["-summary", "-noBrowser"]))).toBe(
+      "-noBrowser goes with the portal, not with -summary, -json or -watch",
+    );
+  });
+
   it("reads -json and -watch <seconds | duration>", () => {
-    expect(parseMetricsArgs([])).toEqual({ action: "show", json: false });
+    expect(parseMetricsArgs(["-summary"])).toEqual({ action: "show", json: false });
     expect(parseMetricsArgs(["-JSON"])).toEqual({ action: "show", json: true });
     expect(parseMetricsArgs(["-watch", "5"])).toEqual({
       action: "show",
@@ -208,5 +217,89 @@ describe("runMetrics -watch (in process)", () => {
     });
     const lines = out.trimEnd().split("\n");
     expect(lines.map((line) => JSON.parse(line).total.requests)).toEqual([1, 2]);
+  });
+});
+
+describe("runMetrics: the portal (in process)", () => {
+  const TICKET = "apt_0123456789abcdefghijklmnopqrstuvwxyzABCDE";
+  /** attest's ticket answer over a fetch the test controls; counts the calls. */
+  function portalClient() {
+    const calls: string[] = [];
+    const fetchImpl = async (url: string, init: RequestInit) => {
+      calls.push(`${init.method} ${url}`);
+      return new Response(
+        JSON.stringify({ ticket: TICKET, expiresInSeconds: 60, path: "/admin/v1/portal" }),
+        { status: 201 },
+      );
+    };
+    const client = new AdminClient(
+      "http://attest.test",
+      { key: "k", source: "file", file: "f" },
+      fetchImpl,
+    );
+    return { client, calls };
+  }
+  const run = async (
+    invocation: { noBrowser: boolean },
+    options: { terminal: boolean; env?: Record<string, string>; opens?: boolean },
+  ) => {
+    const { client, calls } = portalClient();
+    let out = "";
+    const opened: string[] = [];
+    await runMetrics(
+      { action: "portal", ...invocation },
+      { write: (text) => (out += text), client: async () => client, confirm: async () => {} },
+      {
+        terminal: options.terminal,
+        env: options.env ?? {},
+        openBrowser: async (url) => {
+          opened.push(url);
+          return options.opens ?? true;
+        },
+      },
+    );
+    return { out, opened, calls };
+  };
+
+  it("opens the signed-in link in the browser at a terminal, printing only the plain URL", async () => {
+    const { out, opened, calls } = await run({ noBrowser: false }, { terminal: true });
+    expect(calls).toEqual(["POST http://attest.test/admin/v1/portal/tickets"]);
+    expect(opened).toEqual([`http://attest.test/admin/v1/portal#ticket=${TICKET}`]);
+    expect(out).toBe(
+      "Metrics portal: http://attest.test/admin/v1/portal\n" +
+        "Opened in your browser, signed in for 2 hours (read-only).\n",
+    );
+  });
+
+  it("never opens a browser in CI, with -noBrowser or off a terminal; a ticket is printed only to a terminal", async () => {
+    const ci = await run({ noBrowser: false }, { terminal: true, env: { CI: "true" } });
+    const told = await run({ noBrowser: true }, { terminal: true });
+    const piped = await run({ noBrowser: false }, { terminal: false });
+    expect([ci.opened, told.opened, piped.opened]).toEqual([[], [], []]);
+    for (const { out } of [ci, told]) {
+      expect(out).toContain(
+        `Open it signed in (once, within 60 s): http://attest.test/admin/v1/portal#ticket=${TICKET}\n`,
+      );
+    }
+    expect(piped.out).toBe(
+      "Metrics portal: http://attest.test/admin/v1/portal\n" +
+        "Sign in there with the admin key or METRICS_TOKEN; or run approov metrics in a terminal.\n" +
+        "The text summary: approov metrics -summary [-json] [-watch <seconds>]\n",
+    );
+    const none = await run({ noBrowser: false }, { terminal: true, opens: false });
+    expect(none.out).toContain("No browser could be opened.\nOpen it signed in");
+  });
+
+  it("uses the platform's opener, and reads CI as most CI systems set it", () => {
+    expect(browserCommand("linux", "http://x/#t")).toEqual(["xdg-open", ["http://x/#t"]]);
+    expect(browserCommand("darwin", "http://x/#t")).toEqual(["open", ["http://x/#t"]]);
+    expect(browserCommand("win32", "http://x/#t")).toEqual([
+      "cmd",
+      ["/c", "start", '""', "http://x/#t"],
+    ]);
+    expect(shouldOpenBrowser(true, {}, false)).toBe(true);
+    expect(shouldOpenBrowser(true, { CI: "1" }, false)).toBe(false);
+    expect(shouldOpenBrowser(true, { CI: "false" }, false)).toBe(true);
+    expect(shouldOpenBrowser(false, {}, false)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AccountHolder } from "../account/account-holder.js";
 import type { Json } from "../account/field-checks.js";
+import type { ActivityBuckets } from "../observability/activity-buckets/activity-buckets.js";
 import type { ActivitySummaryJson } from "../observability/activity-summary.js";
 import { readAdminJson } from "./admin-body.js";
 
@@ -13,6 +14,9 @@ export interface AdminDeps {
   now: () => number;
   /** The live activity summary (`GET /metrics/summary`). */
   summary?: () => ActivitySummaryJson;
+  /** The persisted activity buckets and the read-only key of the portal (portal-routes.ts). */
+  activity?: ActivityBuckets;
+  metricsToken?: string | undefined;
 }
 
 /** Admin answers hold per-account data: never cached. */

@@ -8,6 +8,7 @@ import type { AdminDeps } from "./admin-deps.js";
 import { AdminError, type AdminErrorCode, adminErrorResponse } from "./admin-error.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { apiRoutes } from "./routes/api-routes.js";
+import { portalRoutes } from "./routes/portal-routes.js";
 import { summaryRoutes } from "./routes/summary-routes.js";
 import { tokenRoutes } from "./routes/token-routes.js";
 import { webRoutes } from "./routes/web-routes.js";
@@ -91,6 +92,8 @@ export function adminRoutes(deps: AdminAppDeps): Hono {
       ...(code !== undefined ? { code } : {}),
     });
   });
+  // Before the key check: the portal's page needs none, its data takes a session too.
+  admin.route("/", portalRoutes(deps));
   admin.use("*", adminAuth(deps.adminKey));
   admin.route("/account", accountRoutes(deps));
   admin.route("/apis", apiRoutes(deps));

@@ -8,6 +8,8 @@ import { AccountHolder } from "../account/account-holder.js";
 import { type AdminLog, adminLogTo, adminRoutes } from "../admin/admin-routes.js";
 import { decisionApp } from "../endpoints/decision-app.js";
 import type { SdkRouteDeps } from "../endpoints/sdk-token-route.js";
+import type { ActivityBuckets } from "../observability/activity-buckets/activity-buckets.js";
+import { memoryActivityBuckets } from "../observability/activity-buckets/open-activity-buckets.js";
 import { type DecisionLog, decisionLogTo } from "../observability/decision-log.js";
 import { type LogWriter, logLine, stdoutLogWriter } from "../observability/log-line.js";
 import { AttestMetrics } from "../observability/metrics.js";
@@ -50,6 +52,8 @@ export interface AppConfig {
   adminLog?: AdminLog;
   /** Node process metrics on this app's registry (the service turns them on; see metrics.ts). */
   processMetrics?: boolean;
+  /** The persisted activity buckets (main.ts opens them); by default in this process's memory. */
+  activity?: ActivityBuckets;
 }
 
 const errorBody = (message: string): ApproovErrorBody => ({ message, errors: {} });
@@ -91,8 +95,10 @@ export function createApp(config: AppConfig): Hono {
       ? config.account
       : new AccountHolder(config.account, { now });
   const write = config.logWriter ?? stdoutLogWriter;
+  const activity = config.activity ?? memoryActivityBuckets(now, write);
   const metrics = new AttestMetrics({
     now,
+    activity,
     isRegisteredApi: (domain) => Object.hasOwn(store.get().account.apis, domain),
     processMetrics: config.processMetrics ?? false,
   });
@@ -157,6 +163,8 @@ export function createApp(config: AppConfig): Hono {
       log: config.adminLog ?? adminLogTo(write),
       write,
       summary: () => metrics.summary(),
+      activity,
+      metricsToken: config.settings.metricsToken,
     }),
   );
 

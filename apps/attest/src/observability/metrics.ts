@@ -1,5 +1,6 @@
 import { INTEGRATION_NAMES, type Integration, type ServiceEndpoint } from "@shapes/protocol";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import type { ActivityRecorder } from "./activity-buckets/activity-buckets.js";
 import { ActivitySummary, type ActivitySummaryJson } from "./activity-summary.js";
 import {
   ApiLabels,
@@ -47,6 +48,8 @@ export interface MetricsOptions {
    * monitors that run for the life of the process, so only the service turns them on.
    */
   processMetrics?: boolean;
+  /** The persisted hourly / daily / monthly buckets (activity-buckets/). */
+  activity?: ActivityRecorder;
 }
 
 /**
@@ -62,9 +65,11 @@ export class AttestMetrics {
   readonly #summary: ActivitySummary;
   readonly #apiLabels: ApiLabels;
   readonly #now: () => number;
+  readonly #activity: ActivityRecorder | undefined;
 
   constructor(options: MetricsOptions) {
     this.#now = options.now;
+    this.#activity = options.activity;
     this.#apiLabels = new ApiLabels(options.isRegisteredApi);
     this.#summary = new ActivitySummary(options.now(), UPSTREAM_BUCKETS_SECONDS);
     const registers = [this.registry];
@@ -111,12 +116,17 @@ export class AttestMetrics {
       }
     }
     const rateLimited = record.status === 429;
+    const refusedBy: Integration[] = [];
     if (rateLimited) {
       for (const code of record.codes) {
         const refused = integrationOfTokenCheckCode(code);
         if (refused) this.#rateLimited.inc({ integration: refused });
+        if (refused) refusedBy.push(refused);
       }
     }
+    const { endpoint, outcome } = record;
+    const decision = { endpoint, outcome, codes, integration, apis, rateLimited, refusedBy };
+    this.#activity?.recordDecision(this.#now(), decision);
     this.#summary.recordDecision(this.#now(), {
       outcome: record.outcome,
       codes,
@@ -129,6 +139,7 @@ export class AttestMetrics {
   readonly observeUpstream: UpstreamObserver = (integration, result, seconds) => {
     this.#upstream.observe({ integration, result }, seconds);
     this.#summary.recordUpstream(integration, seconds);
+    this.#activity?.recordUpstream(this.#now(), integration, result, seconds);
   };
 
   summary(): ActivitySummaryJson {

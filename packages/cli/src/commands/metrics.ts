@@ -2,9 +2,21 @@ import { type FlagSpec, parseFlags, wantsHelp } from "../args.js";
 import { parseDuration } from "../durations.js";
 import { UsageError } from "../errors.js";
 import { formatMetrics } from "../format-metrics.js";
+import { openBrowser, shouldOpenBrowser } from "../open-browser.js";
+import { portalLink } from "../portal-link.js";
 import type { CommandContext } from "./context.js";
 
 export const METRICS_FLAGS: readonly FlagSpec[] = [
+  {
+    name: "summary",
+    kind: "switch",
+    help: "print the live summary in the terminal instead of the portal",
+  },
+  {
+    name: "noBrowser",
+    kind: "switch",
+    help: "print the portal's link without opening a browser",
+  },
   { name: "json", kind: "switch", help: "print the summary as attest answers it (one JSON line)" },
   {
     name: "watch",
@@ -20,11 +32,21 @@ export const MAX_WATCH_SECONDS = 3600;
 
 export type MetricsInvocation =
   | { action: "help" }
+  | { action: "portal"; noBrowser: boolean }
   | { action: "show"; json: boolean; watchSeconds?: number };
 
+/**
+ * No flag: the metrics portal (its link, opened in the browser). -summary, -json and
+ * -watch: the text summary, as before the portal existed.
+ */
 export function parseMetricsArgs(argv: readonly string[]): MetricsInvocation {
   if (wantsHelp(argv)) return { action: "help" };
   const flags = parseFlags("metrics", argv, METRICS_FLAGS);
+  const summary = flags.has("summary") || flags.has("json") || flags.value("watch") !== undefined;
+  if (!summary) return { action: "portal", noBrowser: flags.has("noBrowser") };
+  if (flags.has("noBrowser")) {
+    throw new UsageError("-noBrowser goes with the portal, not with -summary, -json or -watch");
+  }
   const invocation: MetricsInvocation = { action: "show", json: flags.has("json") };
   const watch = flags.value("watch");
   if (watch !== undefined) {
@@ -48,6 +70,10 @@ export interface MetricsOptions {
   /** Whether stdout is a terminal: -watch clears the screen only there. */
   terminal?: boolean;
   now?: () => Date;
+  /** The environment (CI set: never open a browser); process.env by default. */
+  env?: Record<string, string | undefined>;
+  /** Opens a URL in the default browser; resolves false when none could be started. */
+  openBrowser?: (url: string) => Promise<boolean>;
 }
 
 /** Resolves after `ms`, or at once when `stop` fires. */
@@ -73,7 +99,40 @@ function interruptSignal(): { signal: AbortSignal; release(): void } {
 }
 
 /**
- * `approov metrics`: attest's live activity summary as the seed's "Live: Web App Activity",
+ * `approov metrics`: the portal's link, opened signed in (a one-time ticket) in the
+ * default browser for a person at a terminal. Otherwise only the plain link is printed
+ * (a script's output or a CI log never holds a ticket), except with -noBrowser on a
+ * terminal, which prints the signed-in link to open by hand (e.g. over ssh).
+ */
+export async function runPortal(
+  invocation: Extract<MetricsInvocation, { action: "portal" }>,
+  ctx: CommandContext,
+  options: MetricsOptions = {},
+): Promise<void> {
+  const client = await ctx.client();
+  // Asked for in every case: it checks the admin key and that attest is up.
+  const link = await portalLink(client);
+  const terminal = options.terminal === true;
+  ctx.write(`Metrics portal: ${link.url}\n`);
+  if (shouldOpenBrowser(terminal, options.env ?? process.env, invocation.noBrowser)) {
+    if (await (options.openBrowser ?? openBrowser)(link.signedIn)) {
+      ctx.write("Opened in your browser, signed in for 2 hours (read-only).\n");
+      return;
+    }
+    ctx.write("No browser could be opened.\n");
+  }
+  if (terminal) {
+    ctx.write(`Open it signed in (once, within ${link.expiresInSeconds} s): ${link.signedIn}\n`);
+  } else {
+    ctx.write(
+      "Sign in there with the admin key or METRICS_TOKEN; or run approov metrics in a terminal.\n",
+    );
+  }
+  ctx.write("The text summary: approov metrics -summary [-json] [-watch <seconds>]\n");
+}
+
+/**
+ * `approov metrics -summary`: attest's live activity summary as the seed's "Live: Web App Activity",
  * once or (-watch) refreshed until Ctrl+C, which ends it with status 0.
  */
 export async function runMetrics(
@@ -81,6 +140,7 @@ export async function runMetrics(
   ctx: CommandContext,
   options: MetricsOptions = {},
 ): Promise<void> {
+  if (invocation.action === "portal") return runPortal(invocation, ctx, options);
   const client = await ctx.client();
   const now = options.now ?? (() => new Date());
   const show = async (clear: boolean) => {

@@ -9,7 +9,6 @@ import { DpopProofError } from "./dpop-errors.js";
 import { isDpopTyp, readProofHeader } from "./dpop-header.js";
 import { publicJwkFor } from "./dpop-jwk.js";
 import { type CachedProofKey, DpopKeyCache } from "./dpop-key-cache.js";
-import { importEcProofKey, isEcProofAlgorithm, verifyEcProof } from "./ec-proof-signature.js";
 import {
   type CheckedDpopRequest,
   checkRequest,
@@ -19,6 +18,7 @@ import {
   type DpopVerifierSettings,
   readClock,
 } from "./dpop-options.js";
+import { importEcProofKey, isEcProofAlgorithm, verifyEcProof } from "./ec-proof-signature.js";
 import { decodeJsonBytes } from "./json-part.js";
 import { normalizeHtu } from "./normalize-htu.js";
 import { dpopReplayKey, nonceReplayKey } from "./replay-key.js";

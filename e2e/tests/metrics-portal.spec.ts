@@ -1,7 +1,9 @@
 // The metrics portal as a person sees it: known traffic through a real attest (its own
 // data directory, so the counts are exactly this test's), then each of the seed's five
 // dashboards in Chromium, whose numbers (tiles, and the tables under the charts) must be
-// that traffic. Each dashboard's screenshot is saved to docs/metrics/ for the README.
+// that traffic. Each dashboard's screenshot is saved to test-results/metrics/, or with
+// METRICS_SCREENSHOTS=docs to docs/metrics/ for the README (so a plain `npm test` leaves the
+// committed images alone).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +17,10 @@ import { repoRoot, urls } from "../support/stack.js";
 /** This test's own attest (the stack's sandbox checks its hCaptcha results). */
 const ATTEST_PORT = 18030;
 const attestUrl = `http://127.0.0.1:${ATTEST_PORT}`;
-const SHOTS = join(repoRoot, "docs/metrics");
+const SHOTS =
+  process.env.METRICS_SCREENSHOTS === "docs"
+    ? join(repoRoot, "docs/metrics")
+    : join(repoRoot, "e2e/test-results/metrics");
 
 /**
  * The traffic: through /attest, 4 valid, 3 decoys (hCaptcha's bot test key), 2

@@ -4,9 +4,8 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { checkAlgorithmList, DEFAULT_DPOP_ALGORITHMS } from "./dpop-algorithms.js";
 import { DpopProofError, type DpopProofErrorCode } from "./dpop-errors.js";
-import { createDpopProofVerifier, type VerifiedDpopProof } from "./dpop-proof-verifier.js";
+import type { VerifiedDpopProof } from "./dpop-proof-verifier.js";
 import { ApproovConfigError } from "./errors.js";
-import { MemoryReplayStore } from "./memory-replay-store.js";
 import { checkPublicOrigin, DPOP_PROOF_STATUS, dpopChallenge } from "./refusals.js";
 import type { ReplayStore } from "./replay-store.js";
 import {
@@ -14,6 +13,7 @@ import {
   RequestBodyTooLargeError,
   requestBodyHash,
 } from "./request-body-hash.js";
+import { createRouteProofVerifier } from "./route-proof-verifier.js";
 
 /** What the DPoP middleware adds to the token middleware's variables. */
 export type DpopProofEnv = {
@@ -67,16 +67,7 @@ export function dpopProof(options: DpopProofMiddlewareOptions = {}) {
   if (options.messageHash !== undefined && typeof options.messageHash !== "function") {
     badOption("messageHash must be a function");
   }
-  // Checked once here (bad numbers or clock are setup errors, not a 500 per request), with
-  // one key cache for every request of this route.
-  const verifyProof = createDpopProofVerifier({
-    algorithms,
-    replay: options.replay ?? new MemoryReplayStore(),
-    uniqueNonce: true,
-    ...(options.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.maxAgeSeconds }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.keyCacheSize === undefined ? {} : { keyCacheSize: options.keyCacheSize }),
-  });
+  const verifyProof = createRouteProofVerifier(options, algorithms);
   const hashOf = options.messageHash ?? ((c: Context) => requestBodyHash(c.req, maxBodyBytes));
 
   return createMiddleware<DpopProofEnv>(async (c, next) => {

@@ -1,7 +1,6 @@
-import { pageHostOf } from "../http/page-host.js";
 import { runChecks } from "../integrations/run-checks.js";
-import { visitSourcesOf } from "../integrations/visit-sources.js";
 import { embedFor, formForApis } from "../tokens/token-embed.js";
+import { checkRequesterOf } from "./check-requester.js";
 import { answer, type DecisionContext, NO_STORE, type RouteDeps } from "./decision-route.js";
 import { validateAttestParams } from "./validate-params.js";
 
@@ -18,12 +17,7 @@ export function attestRoute(deps: RouteDeps) {
     const request = validateAttestParams(params, account);
     const { decision, embeds } = await runChecks(
       request.checks,
-      {
-        ip,
-        apis: request.apis,
-        pageHost: pageHostOf(c.req.raw.headers),
-        ...visitSourcesOf(c.req.raw.headers),
-      },
+      checkRequesterOf(c.req.raw.headers, ip, request.apis),
       deps,
     );
     const nowMs = deps.now();

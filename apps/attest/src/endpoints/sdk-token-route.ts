@@ -1,11 +1,10 @@
 import type { TokenAnswer } from "@shapes/protocol";
 import { ErrorCollector } from "../http/attest-error.js";
-import { pageHostOf } from "../http/page-host.js";
 import { runChecks } from "../integrations/run-checks.js";
-import { visitSourcesOf } from "../integrations/visit-sources.js";
 import { sessionTimes, tokenLifetimeSeconds } from "../sdk/session-expiry.js";
 import { checkSessionProof, type SessionProof } from "../sdk/session-proof.js";
 import { issueSessionTokens, newSessionId } from "../tokens/session-tokens.js";
+import { checkRequesterOf } from "./check-requester.js";
 import { answer, type DecisionContext, NO_STORE, type RouteDeps } from "./decision-route.js";
 import { validateCheckParams } from "./validate-params.js";
 
@@ -32,12 +31,7 @@ export function sdkTokenRoute(deps: SdkRouteDeps) {
 
     const { decision, embeds, results } = await runChecks(
       request.checks,
-      {
-        ip,
-        apis: request.apis,
-        pageHost: pageHostOf(c.req.raw.headers),
-        ...visitSourcesOf(c.req.raw.headers),
-      },
+      checkRequesterOf(c.req.raw.headers, ip, request.apis),
       deps,
     );
     const issuedAt = Math.floor(deps.now() / 1000);

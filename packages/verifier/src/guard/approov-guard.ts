@@ -3,9 +3,8 @@ import { HEADERS } from "@shapes/protocol";
 import { checkAlgorithmList, DEFAULT_DPOP_ALGORITHMS } from "../dpop-algorithms.js";
 import { DpopProofError } from "../dpop-errors.js";
 import type { DpopProofMiddlewareOptions } from "../dpop-middleware.js";
-import { createDpopProofVerifier, type VerifiedDpopProof } from "../dpop-proof-verifier.js";
+import type { VerifiedDpopProof } from "../dpop-proof-verifier.js";
 import { ApproovConfigError, ApproovTokenError } from "../errors.js";
-import { MemoryReplayStore } from "../memory-replay-store.js";
 import {
   APPROOV_TOKEN_STATUS,
   type ApproovTokenCheckOptions,
@@ -20,6 +19,7 @@ import {
   messageHash,
   RequestBodyTooLargeError,
 } from "../request-body-hash.js";
+import { createRouteProofVerifier } from "../route-proof-verifier.js";
 import { checkTokenBinding, TokenBindingError } from "../token-binding.js";
 import { CHANNEL_REQUIREMENTS, checkTokenChannel, TokenChannelError } from "../token-channel.js";
 import { createApproovTokenVerifier } from "../verify-token.js";
@@ -140,14 +140,7 @@ function dpopCheck(options: Omit<DpopProofMiddlewareOptions, "messageHash">) {
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
     throw new ApproovConfigError("bad-option", "maxBodyBytes must be a whole number of bytes");
   }
-  const verifyProof = createDpopProofVerifier({
-    algorithms,
-    replay: options.replay ?? new MemoryReplayStore(),
-    uniqueNonce: true,
-    ...(options.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.maxAgeSeconds }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.keyCacheSize === undefined ? {} : { keyCacheSize: options.keyCacheSize }),
-  });
+  const verifyProof = createRouteProofVerifier(options, algorithms);
   const refuse = (code: DpopProofError["code"]) =>
     refusal(401, code, DPOP_PROOF_STATUS.invalid, {
       [HEADERS.wwwAuthenticate]: dpopChallenge(code, algorithms),

@@ -20,10 +20,10 @@ const TRANSIENT_STATUSES = [502, 503, 504];
 /**
  * The pause before each retry of a transient failure (then it is given up): 4 retries,
  * each jittered to 50-100% so that sessions cut off together do not come back together.
- * At least 3 s and at most 6 s in all: they ride over an instance dying (the proxy skips
- * it at once) and a Redis outage of up to ~2.5 s, well inside REQUEST_TIMEOUT_MS.
+ * At least 3.75 s and at most 7.5 s in all: they ride over an instance dying (the proxy skips
+ * it at once) and a Redis outage of up to ~3 s, well inside REQUEST_TIMEOUT_MS.
  */
-export const RETRY_PAUSES_MS = [400, 800, 1600, 3200];
+export const RETRY_PAUSES_MS = [500, 1000, 2000, 4000];
 
 /**
  * Runs `attempt` until it gives an answer that is not transient, pausing (jittered)

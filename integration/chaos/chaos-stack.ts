@@ -1,8 +1,7 @@
 // What the chaos test runs, all on loopback: the captcha sandbox, a real redis-server, two
 // attest instances sharing one data directory (one account) and that Redis, the real nginx
 // with deploy/nginx/attest-proxy.conf in front of them, and the page that serves approov.js.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -15,7 +14,7 @@ import {
   startServiceProcess,
 } from "@shapes/test-stack";
 import { startPageServer } from "../web-sdk/support/page-server.js";
-import { repoRoot, sdkFile } from "../web-sdk/support/stack.js";
+import { createAccount, repoRoot, sdkFile, startSandbox } from "../web-sdk/support/stack.js";
 
 export interface AttestInstance {
   port: number;
@@ -48,26 +47,15 @@ export async function startChaosStack(): Promise<ChaosStack> {
   try {
     const page = await startPageServer(sdkFile);
     stops.push(page.close);
-    const sandbox = await startServiceProcess({
-      name: "captcha-sandbox",
-      args: ["apps/captcha-sandbox/dist/main.js"],
-      env: { SANDBOX_PORT: "0", HOST: "127.0.0.1" },
-      cwd: repoRoot,
-    });
+    const sandbox = await startSandbox();
     stops.push(() => sandbox.stop());
     const redis = await startRedis();
     stops.push(() => redis.dispose());
 
-    execFileSync(process.execPath, ["apps/attest/dist/init.js"], {
-      cwd: repoRoot,
-      env: { ...process.env, ATTEST_DATA_DIR: dataDir },
-      stdio: "ignore",
+    const account = createAccount(dataDir, (draft) => {
+      // Tokens outlive the run, so each can be verified afterwards as issued.
+      draft.tokenLifetimeSeconds = 600;
     });
-    const accountFile = join(dataDir, "account.json");
-    const account = JSON.parse(readFileSync(accountFile, "utf8"));
-    // Tokens outlive the run, so each can be verified afterwards as issued.
-    account.tokenLifetimeSeconds = 600;
-    writeFileSync(accountFile, JSON.stringify(account, null, 2), { mode: 0o600 });
     const adminKey = readFileSync(join(dataDir, "admin.key"), "utf8").trim();
 
     const ports = [await freePort(), await freePort()] as const;

@@ -121,6 +121,41 @@ test.describe("retries of transient failures", () => {
     expect(flaky.seenOf("POST /token")).toHaveLength(2);
   });
 
+  test('"replayed" (a Redis restarted empty) gets one new proof; a second one reaches the page', async ({
+    sdkPage,
+    sdkConfig,
+    flaky,
+  }) => {
+    const replayed = { status: 400, errors: { "aprv-invalid-dpop-token": "replayed" } };
+    flaky.fail("POST /token", [replayed, replayed, replayed]);
+    const outcomes = await sdkPage.evaluate(
+      async ({ config, response }) => {
+        const { Approov } = window.sdk;
+        await Approov.initializeSession(config);
+        const outcomes: (string | ErrorReport)[] = [];
+        for (let i = 0; i < 2; i++) {
+          try {
+            outcomes.push(await Approov.fetchToken("localhost", { hcaptchaToken: response }));
+          } catch (error) {
+            outcomes.push(window.describeError(error));
+          }
+        }
+        return outcomes;
+      },
+      { config: { ...sdkConfig, approovHost: flaky.url }, response: PUBLISHER.response },
+    );
+    // The first call: refused twice (the second refusal is final); the second: once, then served.
+    expect(outcomes[0]).toMatchObject({
+      status: 400,
+      errors: { "aprv-invalid-dpop-token": "replayed" },
+    });
+    expect(typeof outcomes[1]).toBe("string");
+    const attempts = flaky.seenOf("POST /token");
+    expect(attempts).toHaveLength(4);
+    const claims = await proofClaims(attempts);
+    expect(new Set(claims.map((claim) => claim.jti)).size).toBe(4);
+  });
+
   test("bounded: after four retries the last 503 reaches the page", async ({
     sdkPage,
     sdkConfig,

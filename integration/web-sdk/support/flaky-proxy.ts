@@ -11,7 +11,9 @@ import {
 import type { AddressInfo } from "node:net";
 
 /** A failure served instead of forwarding: an HTTP status, or the connection dropped unanswered. */
-export type Fault = { status: number; withNonce?: boolean } | "drop";
+export type Fault =
+  | { status: number; withNonce?: boolean; errors?: Record<string, string> }
+  | "drop";
 
 export interface SeenRequest {
   method: string;
@@ -67,12 +69,10 @@ export function startFlakyProxy(target: string): Promise<FlakyProxy> {
     res: ServerResponse,
     status: number,
     nonce: string | undefined,
+    errors: Record<string, string> = { "proxy-fault": String(status) },
   ) => {
     req.resume();
-    const body = JSON.stringify({
-      message: `flaky proxy: ${status}`,
-      errors: { "proxy-fault": String(status) },
-    });
+    const body = JSON.stringify({ message: `flaky proxy: ${status}`, errors });
     res.writeHead(status, {
       "Content-Type": "application/json",
       // So that the page sees the status rather than a CORS failure.
@@ -109,7 +109,7 @@ export function startFlakyProxy(target: string): Promise<FlakyProxy> {
         const nonce = (await fetch(`${target}/nonce`)).headers.get("DPoP-Nonce") ?? undefined;
         entry.servedNonce = nonce;
       }
-      answerFault(req, res, fault.status, entry.servedNonce);
+      answerFault(req, res, fault.status, entry.servedNonce, fault.errors);
     })().catch(() => res.destroy());
   });
 

@@ -28,24 +28,27 @@ async function waitForOutput(output: () => string, text: string, limitMs = 10_00
   }
 }
 
+/** A promise and the function that settles it: a step the test decides when to take. */
+function step(): { done: Promise<void>; take: () => void } {
+  let take: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    take = resolve;
+  });
+  return { done, take };
+}
+
 describe("runService drains on close", () => {
   it("refuses new connections at once, answers the request in flight, then runs onClose", async () => {
     const events: string[] = [];
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let started: () => void = () => undefined;
-    const inFlight = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const release = step();
+    const started = step();
     const service = await runService({
       name: "drain",
       port: 0,
       handleSignals: false,
       fetch: async () => {
-        started();
-        await released;
+        started.take();
+        await release.done;
         events.push("answered");
         return new Response("slow done");
       },
@@ -54,11 +57,11 @@ describe("runService drains on close", () => {
       },
     });
     const slow = fetch(`${service.url}/slow`);
-    await inFlight;
+    await started.done;
     const closed = service.close();
     expect(await refused(service.port)).toBe(true);
     expect(events).toEqual([]);
-    release();
+    release.take();
     const answer = await slow;
     expect(answer.status).toBe(200);
     expect(await answer.text()).toBe("slow done");
@@ -68,17 +71,14 @@ describe("runService drains on close", () => {
 
   it("cuts off what is still running after drainTimeoutMs, then runs onClose", async () => {
     let hookRan = false;
-    let started: () => void = () => undefined;
-    const inFlight = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const started = step();
     const service = await runService({
       name: "stuck",
       port: 0,
       handleSignals: false,
       drainTimeoutMs: 200,
       fetch: () => {
-        started();
+        started.take();
         return new Promise<Response>(() => undefined);
       },
       onClose: () => {
@@ -86,7 +86,7 @@ describe("runService drains on close", () => {
       },
     });
     const stuck = fetch(`${service.url}/never`);
-    await inFlight;
+    await started.done;
     await service.close();
     await expect(stuck).rejects.toThrow();
     expect(hookRan).toBe(true);

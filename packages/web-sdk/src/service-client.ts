@@ -10,6 +10,7 @@ import type { Session } from "./session.js";
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 const INVALID_NONCE = "aprv-invalid-nonce";
+const INVALID_PROOF = "aprv-invalid-dpop-token";
 
 /**
  * Answers that say "not now" rather than "no": the proxy found no live instance (502, 504)
@@ -58,7 +59,8 @@ async function withRetries<T extends { status: number }>(
  * POSTs form parameters to an SDK endpoint of the service with a DPoP proof of the
  * session key, and returns the parsed JSON of a 2xx answer. Keeps the latest
  * `DPoP-Nonce` and, when the service refuses the proof's nonce (the first request
- * of a session has none), retries once with the new one. A network error, a broken
+ * of a session has none) or calls it replayed (after a Redis restart), retries once with a
+ * new proof. A network error, a broken
  * answer or a 502/503/504 is retried (withRetries), each time with a new proof
  * (new `jti` and `iat`, and the nonce the failed answer brought, if any); a 4xx never is.
  */
@@ -71,7 +73,7 @@ export async function postToService(
   await session.firstNonce;
   const deadline = Date.now() + REQUEST_TIMEOUT_MS;
   const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-  for (let nonceRetried = false; ; nonceRetried = true) {
+  for (let proofRenewed = false; ; proofRenewed = true) {
     const { response, body, nonce } = await withRetries(deadline, async () => {
       const proof = await createDpopProof(session.key, {
         htm: "POST",
@@ -86,7 +88,11 @@ export async function postToService(
     });
     if (response.ok && body !== undefined) return body;
     const errors = errorsOf(body);
-    if (!nonceRetried && nonce && Object.hasOwn(errors, INVALID_NONCE)) continue;
+    // Both are about the proof, not the request: a new proof fixes them, once. The SDK never
+    // sends a proof twice, so "replayed" means the service's replay memory restarted empty
+    // and refuses proofs older than that; a new one is not.
+    const staleNonce = nonce && Object.hasOwn(errors, INVALID_NONCE);
+    if (!proofRenewed && (staleNonce || errors[INVALID_PROOF] === "replayed")) continue;
     throw new ApproovServiceError(messageOf(body, response), response.status, errors);
   }
 }

@@ -58,11 +58,11 @@ async function withRetries<T extends { status: number }>(
 /**
  * POSTs form parameters to an SDK endpoint of the service with a DPoP proof of the
  * session key, and returns the parsed JSON of a 2xx answer. Keeps the latest
- * `DPoP-Nonce` and, when the service refuses the proof's nonce (the first request
- * of a session has none) or calls it replayed (after a Redis restart), retries once with a
- * new proof. A network error, a broken
- * answer or a 502/503/504 is retried (withRetries), each time with a new proof
- * (new `jti` and `iat`, and the nonce the failed answer brought, if any); a 4xx never is.
+ * `DPoP-Nonce` and, when the service refuses the proof's nonce (the first request of a
+ * session has none) or calls it replayed (after a Redis restart), retries once with a new
+ * proof. A network error, a broken answer or a 502/503/504 is retried (withRetries), each
+ * time with a new proof (new `jti` and `iat`, and the nonce the failed answer brought, if
+ * any); any other 4xx never is.
  */
 export async function postToService(
   session: Session,

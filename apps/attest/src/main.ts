@@ -51,8 +51,9 @@ try {
         ),
       ),
   });
+  let sync: AccountSync | undefined;
   if (shared && redis) {
-    const sync = new AccountSync(store, shared.account, { logWriter: write });
+    sync = new AccountSync(store, shared.account, { logWriter: write });
     if (await shared.waitUntilReady(REDIS_STARTUP_WAIT_MS)) await sync.check(true);
     else {
       write(
@@ -92,6 +93,12 @@ try {
           ? { "rqst-body-too-large": "request line or headers over 16 KiB" }
           : { "rqst-body-parse": "malformed HTTP request" },
     }),
+    // SIGTERM drains (a rolling restart loses no request): Redis is closed only after
+    // the requests in flight, which may need it, have been answered.
+    onClose: async () => {
+      sync?.stop();
+      await shared?.close();
+    },
   });
   stopOnSignals(service, activity, write);
 } catch (error) {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServiceProcess } from "@shapes/test-stack";
+import { type ServiceProcess, startServiceProcess } from "@shapes/test-stack";
 import { startPageServer } from "./page-server.js";
 
 export const repoRoot = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
@@ -34,6 +34,38 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The captcha sandbox, built, on a free port. */
+export function startSandbox(): Promise<ServiceProcess> {
+  return startServiceProcess({
+    name: "captcha-sandbox",
+    args: ["apps/captcha-sandbox/dist/main.js"],
+    env: { SANDBOX_PORT: "0", HOST: "127.0.0.1" },
+    cwd: repoRoot,
+  });
+}
+
+/** The account file attest's init.js writes (the fields these tests read or change). */
+export interface AccountFile {
+  siteKey: string;
+  secret: string;
+  tokenLifetimeSeconds: number;
+  hcaptcha: { sites: Record<string, { secret: string }> };
+}
+
+/** A new account in `dataDir` (attest's init.js, with its admin key), edited before use. */
+export function createAccount(dataDir: string, edit: (account: AccountFile) => void): AccountFile {
+  execFileSync(process.execPath, ["apps/attest/dist/init.js"], {
+    cwd: repoRoot,
+    env: { ...process.env, ATTEST_DATA_DIR: dataDir },
+    stdio: "ignore",
+  });
+  const accountFile = join(dataDir, "account.json");
+  const account = JSON.parse(readFileSync(accountFile, "utf8")) as AccountFile;
+  edit(account);
+  writeFileSync(accountFile, JSON.stringify(account, null, 2), { mode: 0o600 });
+  return account;
+}
+
 export async function startStack(
   settings: AccountSettings,
   attestEnv: Record<string, string> = {},
@@ -49,24 +81,13 @@ export async function startStack(
     const page = await startPageServer(sdkFile);
     stops.push(page.close);
 
-    const sandbox = await startServiceProcess({
-      name: "captcha-sandbox",
-      args: ["apps/captcha-sandbox/dist/main.js"],
-      env: { SANDBOX_PORT: "0", HOST: "127.0.0.1" },
-      cwd: repoRoot,
-    });
+    const sandbox = await startSandbox();
     stops.push(() => sandbox.stop());
 
-    execFileSync(process.execPath, ["apps/attest/dist/init.js"], {
-      cwd: repoRoot,
-      env: { ...process.env, ATTEST_DATA_DIR: dataDir },
-      stdio: "ignore",
+    const account = createAccount(dataDir, (draft) => {
+      Object.assign(draft, settings);
+      draft.hcaptcha.sites[SINGLE_USE_SITE_KEY] = { secret: SINGLE_USE_SITE_SECRET };
     });
-    const accountFile = join(dataDir, "account.json");
-    const account = JSON.parse(readFileSync(accountFile, "utf8"));
-    Object.assign(account, settings);
-    account.hcaptcha.sites[SINGLE_USE_SITE_KEY] = { secret: SINGLE_USE_SITE_SECRET };
-    writeFileSync(accountFile, JSON.stringify(account, null, 2), { mode: 0o600 });
 
     const attest = await startServiceProcess({
       name: "attest",

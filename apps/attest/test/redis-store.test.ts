@@ -17,6 +17,7 @@ import {
   SharedStoreUnavailableError,
 } from "../src/shared-state/shared-store.js";
 import { freePort, type RunningRedis, startRedis } from "./helpers/redis-server.js";
+import { within } from "./helpers/scale-out.js";
 import { adminCall, TEST_ADMIN_KEY } from "./helpers/test-app.js";
 
 /** The Redis store on its own, against a real redis-server: each behaviour, each fault. */
@@ -61,6 +62,14 @@ async function makeStore(
   return { store, lines, prefix };
 }
 
+/** Waits until this file's redis-server has been up for `seconds`. */
+async function upFor(seconds: number): Promise<void> {
+  await within(10_000, async () => {
+    const info = await raw.info("server");
+    return Number(/uptime_in_seconds:(\d+)/.exec(info)?.[1]) >= seconds;
+  });
+}
+
 describe("RedisSharedStore", () => {
   it("replay: first use passes, any later one is refused, remembered until the proof expires", async () => {
     // Proofs made now, acceptable for 60 s.
@@ -80,16 +89,36 @@ describe("RedisSharedStore", () => {
     expect(await stranger.checkAndRemember("proof-a", expiresAt)).toBe(true);
   });
 
-  it("replay: a proof whose window began before Redis started remembering is refused (restart, empty)", async () => {
+  it("replay: on a Redis that started within the window, proofs made since its start pass, earlier ones are refused", async () => {
+    await upFor(2);
     const { store, prefix } = await makeStore(Date.now, { replayWindowMs: 300_000 });
+    const [info, [seconds]] = await Promise.all([raw.info("server"), raw.time()]);
+    const uptime = Number(/uptime_in_seconds:(\d+)/.exec(info)?.[1]);
+    // This file's redis-server started moments ago: a restart, as far as the store can tell.
+    expect(uptime).toBeLessThan(300);
+    const nowS = Number(seconds);
+    const startedMs = Math.min(nowS, nowS + 1 - uptime) * 1000;
+    // A proof made after Redis started, before the store's first use: it passes (it was
+    // refused as "replayed" when the epoch was the first use).
+    expect(await store.checkAndRemember("made-after-start", startedMs + 300_000)).toBe(true);
+    const epoch = Number(await raw.get(`${prefix}replay-epoch`));
+    // The script read Redis's clock a moment later: the same second or the next.
+    expect([startedMs, startedMs + 1000]).toContain(epoch);
+    // Made before Redis started: its use may have been forgotten with the restart, so "seen".
+    expect(await store.checkAndRemember("made-before-start", epoch - 1000 + 300_000)).toBe(false);
+  });
+
+  it("replay: on a Redis up for longer than the window, the epoch is the store's first use", async () => {
+    // A 1 s window: this file's redis-server has been up longer than that, so keys that are
+    // missing went without a restart (a FLUSHALL, an eviction) at an unknown moment.
+    await upFor(2);
+    const { store, prefix } = await makeStore(Date.now, { replayWindowMs: 1000 });
     const now = Date.now();
-    // A fresh proof (iat now) sets the epoch and passes.
-    expect(await store.checkAndRemember("fresh", now + 300_000)).toBe(true);
+    expect(await store.checkAndRemember("fresh", now + 1000)).toBe(true);
     const epoch = Number(await raw.get(`${prefix}replay-epoch`));
     expect(epoch % 1000).toBe(0);
     expect(Math.abs(epoch - now)).toBeLessThan(2000);
-    // Issued 10 s before the epoch: its earlier use may be forgotten, so "seen".
-    expect(await store.checkAndRemember("older", epoch - 10_000 + 300_000)).toBe(false);
+    expect(await store.checkAndRemember("older", epoch - 10_000 + 1000)).toBe(false);
   });
 
   it("rate limits: the memory limiter's answers, call for call, all or nothing, shared", async () => {

@@ -49,16 +49,27 @@ const MAX_ACCOUNT_DOCUMENT_CHARS = 1024 * 1024;
 const BUCKET_TTL_MS = 60_000;
 
 /**
- * SET NX PX, refusing what the store cannot vouch for: the epoch key holds when this Redis
- * started remembering (set on first use, to the second, by Redis's own clock); a Redis
- * that restarted empty lost the keys of earlier proofs, so a key whose window started
- * before the epoch answers "seen" (the ReplayStore contract: "or the store cannot tell").
- * KEYS[1]: the key; KEYS[2]: the epoch. ARGV[1]: ttl ms; ARGV[2]: window start ms.
+ * SET NX PX, refusing what the store cannot vouch for: the epoch key holds since when this
+ * Redis remembers (by Redis's own clock); a Redis that restarted empty lost the keys of
+ * earlier proofs, so a key whose window started before the epoch answers "seen" (the
+ * ReplayStore contract: "or the store cannot tell"). The epoch is set on first use:
+ * - to the second after Redis started, when it started less than a replay window ago (a
+ *   restart, or a new Redis): no proof made after that can have been used before it. Set
+ *   to the first use instead, it refused honest proofs made a moment before that use
+ *   (every session's first request after a restart, one run in ~15 of the scale-out test);
+ * - to the first use otherwise: the keys went without a restart (a FLUSHALL, an eviction,
+ *   a Redis used for the first time), at an unknown moment before now.
+ * KEYS[1]: the key; KEYS[2]: the epoch. ARGV[1]: ttl ms; ARGV[2]: window start ms;
+ * ARGV[3]: the replay window ms.
  */
 const REPLAY_LUA = `
 local epoch = redis.call('GET', KEYS[2])
 if not epoch then
-  epoch = string.format('%d', redis.call('TIME')[1] * 1000)
+  local now = tonumber(redis.call('TIME')[1])
+  local uptime = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)') or '0')
+  local since = now
+  if uptime * 1000 < tonumber(ARGV[3]) then since = math.min(now, now + 1 - uptime) end
+  epoch = string.format('%d', since * 1000)
   redis.call('SET', KEYS[2], epoch)
 end
 if tonumber(ARGV[2]) < tonumber(epoch) then return 0 end
@@ -137,6 +148,7 @@ interface AttestScripts {
     epochKey: string,
     ttlMs: number,
     windowStartMs: number,
+    replayWindowMs: number,
   ): Promise<number>;
   attestTakeAll(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
   attestAccountCas(key: string, expected: number, document: string): Promise<number>;
@@ -284,6 +296,7 @@ export class RedisSharedStore implements SharedStore, SharedAccountDocument {
         `${this.#prefix}replay-epoch`,
         ttlMs,
         Math.floor(expiresAtMs - this.#replayWindowMs),
+        this.#replayWindowMs,
       ),
     );
     return Number(answer) === 1;

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { recordBenchRows } from "../../../scripts/bench-results.mjs";
 import { checkApproovToken, signingInput } from "./approov-token-check.mjs";
+import { API, checkForm, HCAPTCHA_TEST_SECRET, PUBLISHER, refreshForm } from "./bench-keys.mjs";
 import { closedLoop } from "./closed-loop.mjs";
 import { DpopSession } from "./dpop-session.mjs";
 import { HttpClient } from "./http-client.mjs";
@@ -29,15 +30,6 @@ import {
   timeLoop,
 } from "./raw-crypto.mjs";
 import { BenchSetupError, startServices } from "./services.mjs";
-
-/** hCaptcha's test secret (HCAPTCHA_TEST_SECRET): siteverify accepts the dummy tokens with it. */
-const HCAPTCHA_TEST_SECRET = "0x0000000000000000000000000000000000000000";
-/** hCaptcha's publisher test key and its reusable dummy token (HCAPTCHA_TEST_KEYS). */
-const PUBLISHER = {
-  siteKey: "10000000-ffff-ffff-ffff-000000000001",
-  response: "10000000-aaaa-bbbb-cccc-000000000001",
-};
-const API = "localhost";
 
 const { values: args } = parseArgs({
   options: {
@@ -86,12 +78,7 @@ function printTable(rows) {
 
 /** N SDK sessions, each through the nonce dance and /token with the publisher test key. */
 async function openSessions(http, origin, account) {
-  const form = [
-    ["api", API],
-    ["approov-site-key", account.siteKey],
-    ["hcaptcha-site-key", PUBLISHER.siteKey],
-    ["hcaptcha-token", PUBLISHER.response],
-  ];
+  const form = checkForm(account);
   const sessions = Array.from({ length: clients }, () => new DpopSession(origin));
   await Promise.all(
     sessions.map(async (session) => {
@@ -121,11 +108,7 @@ function refreshLoad(sessions, services, account) {
 }
 
 async function refreshLoadWith(http, sessions, services, account) {
-  const forms = sessions.map((s) => [
-    ["api", API],
-    ["approov-site-key", account.siteKey],
-    ["refresh-token", s.refreshToken],
-  ]);
+  const forms = sessions.map((s) => refreshForm(account, s));
   let sample;
   const result = await closedLoop({
     clients,
@@ -198,12 +181,7 @@ async function siteverifyLoad(services) {
 }
 
 async function attestLoadWith(http, services, account) {
-  const form = [
-    ["api", API],
-    ["approov-site-key", account.siteKey],
-    ["hcaptcha-site-key", PUBLISHER.siteKey],
-    ["hcaptcha-token", PUBLISHER.response],
-  ];
+  const form = checkForm(account);
   let sample;
   const result = await closedLoop({
     clients,
@@ -304,12 +282,7 @@ async function main() {
     const refresh = await refreshLoad(sessions, services, account);
 
     const attestProbe = await withClient(services, (http) =>
-      http.postForm("/attest", [
-        ["api", API],
-        ["approov-site-key", account.siteKey],
-        ["hcaptcha-site-key", PUBLISHER.siteKey],
-        ["hcaptcha-token", PUBLISHER.response],
-      ]),
+      http.postForm("/attest", checkForm(account)),
     );
     checkApproovToken(attestProbe.text, account.secret);
     const attestSign = hs256Signer(
@@ -447,19 +420,54 @@ async function main() {
 
 /** One checked /refresh answer: its token is the HS256 signing input of the raw loop. */
 async function refreshTokenProbe(http, session, account) {
-  const res = await session.send(http, "/refresh", [
-    ["api", API],
-    ["approov-site-key", account.siteKey],
-    ["refresh-token", session.refreshToken],
-  ]);
+  const res = await session.send(http, "/refresh", refreshForm(account, session));
   if (res.status !== 200) throw new BenchSetupError(`/refresh answered HTTP ${res.status}`);
   const token = JSON.parse(res.text).tokens[API];
   checkApproovToken(token, account.secret, session.jkt);
   return token;
 }
 
+/** Two instances on Redis against one (bench/scale.mjs), after the services above stopped. */
+async function scaleRun() {
+  console.log(
+    "\nscale: one attest instance, then two sharing Redis, /refresh from the same sessions...",
+  );
+  const { benchScale } = await import("./scale.mjs");
+  const { one, two, ratio } = await benchScale({ clients, warmupMs, measureMs });
+  const cpu = (result) =>
+    Object.entries(result.cpuMicros)
+      .map(([name, micros]) => `${name} ${us(micros)}`)
+      .join(", ");
+  printTable([
+    ["", "rate", "ratio", "CPU per request"],
+    ["POST /refresh, one instance (on Redis)", `${fmt(one.perSecond)} req/s`, "1.00x", cpu(one)],
+    [
+      "POST /refresh, two instances (on Redis)",
+      `${fmt(two.perSecond)} req/s`,
+      `${ratio.toFixed(2)}x`,
+      cpu(two),
+    ],
+  ]);
+  console.log(
+    `  the load generator: ${us(one.cpuMicros.client)} / ${us(two.cpuMicros.client)} CPU per request ` +
+      `(one / two instances), on the same ${availableParallelism()} cores`,
+  );
+  failureNote("scale, one instance", one);
+  failureNote("scale, two instances", two);
+  recordBenchRows("attest", [
+    {
+      measure: "POST /refresh, two instances on Redis vs one, load generator on the same cores",
+      value: `${fmt(two.perSecond)} vs ${fmt(one.perSecond)} req/s`,
+      ratio: `${ratio.toFixed(2)}x`,
+      goal: ">= 1.6x",
+      met: ratio >= 1.6,
+    },
+  ]);
+}
+
 try {
   await main();
+  if (!args.profile) await scaleRun();
 } catch (error) {
   console.error(`bench failed: ${error instanceof Error ? error.message : error}`);
   process.exitCode = 1;

@@ -12,6 +12,9 @@ const ATTEST_MAIN = join(APP_DIR, "dist/main.js");
 const ATTEST_INIT = join(APP_DIR, "dist/init.js");
 const SANDBOX_MAIN = fileURLToPath(new URL("../../captcha-sandbox/dist/main.js", import.meta.url));
 
+/** The origin every instance's proofs name when they share Redis (ATTEST_PUBLIC_ORIGIN). */
+export const PUBLIC_ORIGIN = "http://attest.bench";
+
 export class BenchSetupError extends Error {
   name = "BenchSetupError";
 }
@@ -57,8 +60,8 @@ function stopper(child) {
   };
 }
 
-async function startService({ name, main, env, nodeArgs = [], dir }) {
-  const logFile = join(dir, `${name}.log`);
+async function startService({ name, main, env, nodeArgs = [], dir, logName = name }) {
+  const logFile = join(dir, `${logName}.log`);
   const out = openSync(logFile, "w");
   const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: dir,
@@ -79,7 +82,7 @@ async function startService({ name, main, env, nodeArgs = [], dir }) {
  * The sandbox and attest, both listening. `profileDir`: attest runs with --cpu-prof and
  * writes its profile there when stopped.
  */
-export async function startServices({ profileDir } = {}) {
+export async function startServices({ profileDir, redisUrl, instances = 1 } = {}) {
   checkBuilt();
   const dir = mkdtempSync(join(tmpdir(), "attest-bench-"));
   const dataDir = join(dir, "data");
@@ -104,21 +107,31 @@ export async function startServices({ profileDir } = {}) {
       stdio: "ignore",
     });
     const account = JSON.parse(readFileSync(join(dataDir, "account.json"), "utf8"));
-    const attest = await startService({
-      name: "attest",
-      main: ATTEST_MAIN,
-      nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
-      env: {
-        ATTEST_PORT: "0",
-        ATTEST_DATA_DIR: dataDir,
-        HCAPTCHA_SITEVERIFY_URL: `${sandbox.url}/siteverify`,
-        // Far above what a minute of load can send: a full store would refuse proofs.
-        REPLAY_CACHE_MAX: "2000000",
-      },
-      dir,
-    });
-    stops.push(attest.stop);
-    return { sandbox, attest, account, cleanup };
+    // With Redis, every instance shares the account, the replay memory and the rate limits;
+    // one public origin, so a session's proofs are good on every instance (as behind a proxy).
+    const shared = redisUrl ? { REDIS_URL: redisUrl, ATTEST_PUBLIC_ORIGIN: PUBLIC_ORIGIN } : {};
+    const started = [];
+    for (let i = 0; i < instances; i++) {
+      const instance = await startService({
+        name: "attest",
+        main: ATTEST_MAIN,
+        nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+        env: {
+          ATTEST_PORT: "0",
+          ATTEST_DATA_DIR: dataDir,
+          HCAPTCHA_SITEVERIFY_URL: `${sandbox.url}/siteverify`,
+          // Far above what a minute of load can send: a full store would refuse proofs.
+          REPLAY_CACHE_MAX: "2000000",
+          ...shared,
+        },
+        dir,
+        logName: `attest-${i + 1}`,
+      });
+      stops.push(instance.stop);
+      started.push(instance);
+    }
+    const [attest] = started;
+    return { sandbox, attest, instances: started, account, cleanup };
   } catch (error) {
     await cleanup();
     throw error;

@@ -12,6 +12,8 @@ export interface RunningRedis {
   port: number;
   /** redis://127.0.0.1:<port> */
   url: string;
+  /** The running server's process id (undefined while stopped): for CPU accounting. */
+  readonly pid: number | undefined;
   /** Kills the server (SIGKILL: a crash, nothing saved); resolves once it has exited. */
   stop(): Promise<void>;
   /** Starts it again on the same port, empty (no persistence), waiting for PONG. */
@@ -118,6 +120,9 @@ export async function startRedis(): Promise<RunningRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     stop,
     restart: async () => {
       await stop();

@@ -128,7 +128,10 @@ test("the scale and observability profiles run on files that exist", () => {
     }
   }
   const proxy = readFileSync(join(repoRoot, "deploy/nginx/attest-proxy.conf"), "utf8");
-  expect(proxy).toMatch(/server attest:8001;\s+server attest-2:8001;/);
+  // Both instances, each with the passive health check the chaos test relies on.
+  expect(proxy).toMatch(
+    /server attest:8001 max_fails=1 fail_timeout=1s;\s+server attest-2:8001 max_fails=1 fail_timeout=1s;/,
+  );
   expect(proxy).toContain("proxy_set_header Host $http_host;");
   // Overwritten, not appended to: with TRUST_PROXY=1 a client must not choose its ip claim.
   expect(proxy).toContain("proxy_set_header X-Forwarded-For $remote_addr;");

@@ -54,10 +54,7 @@ export function approovGuard(
     const decision = check({
       method: req.method,
       // req.protocol follows Express's "trust proxy"; behind a TLS proxy use dpop.publicOrigin.
-      // A getter: only DPoP needs the URL, and building it parses headers.
-      get url() {
-        return `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
-      },
+      url: `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`,
       header: (name) => nodeHeader(req.headers, name),
       body: (maxBytes) => bodyOf(req as WithRawBody, maxBytes),
     });

@@ -66,10 +66,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (
     };
     const decision = check({
       method: request.method,
-      // A getter: only DPoP needs the URL, and building it parses headers.
-      get url() {
-        return `${request.protocol}://${request.host}${request.url}`;
-      },
+      url: `${request.protocol}://${request.host}${request.url}`,
       header: (name) => {
         const value = request.headers[name.toLowerCase()];
         return Array.isArray(value) ? value[0] : value;

@@ -33,10 +33,7 @@ export function approovGuard(options: ApproovGuardOptions, hooks: KoaGuardHooks 
   return async (ctx: Context, next: Next) => {
     const decision = await check({
       method: ctx.method,
-      // A getter: only DPoP needs the URL, and ctx.href parses headers to build it.
-      get url() {
-        return ctx.href;
-      },
+      url: ctx.href,
       header: (name) => nodeHeader(ctx.headers, name),
       body: (maxBytes) => bodyOf(ctx, maxBytes),
     });

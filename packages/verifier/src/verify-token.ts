@@ -133,8 +133,8 @@ export function createApproovTokenVerifier(
     throw new ApproovConfigError("bad-option", "now must be a function");
   }
 
-  /** The key this token's header asks for, once its form and algorithms are allowed. */
-  function keyFor(header: TokenHeader): Promise<webcrypto.CryptoKey> {
+  /** The key ring this token's form uses, once its form and algorithms are allowed. */
+  function ringFor(header: TokenHeader): KeyRing<Promise<webcrypto.CryptoKey>> {
     const ring = header.form === "jws" ? signing : encryption;
     if (!ring) {
       throw new ApproovTokenError(header.form === "jws" ? "jws-not-accepted" : "jwe-not-accepted");
@@ -145,7 +145,11 @@ export function createApproovTokenVerifier(
         : header.alg === APPROOV_TOKEN_ALGORITHMS.jweKeyManagement &&
           header.enc === APPROOV_TOKEN_ALGORITHMS.jweContentEncryption;
     if (!allowed) throw new ApproovTokenError("bad-algorithm");
-    const key = ring.select(header.kid);
+    return ring;
+  }
+
+  function selected<Key>(ring: KeyRing<Key>, kid: string | undefined): Key {
+    const key = ring.select(kid);
     if (!key) throw new ApproovTokenError("unknown-key");
     return key;
   }
@@ -156,11 +160,12 @@ export function createApproovTokenVerifier(
     nowMs: number,
   ): ApproovTokenClaims | Promise<ApproovTokenClaims> {
     const header = readTokenHeader(token);
-    const keyPromise = keyFor(header);
-    const hmacKey =
-      header.form === "jws" && header.plain ? hmacKeys?.select(header.kid) : undefined;
-    if (hmacKey) return deepFreeze(verifyHs256(token, hmacKey, nowMs, tolerance));
-    return verifyWithJose(token, header, keyPromise, nowMs);
+    const ring = ringFor(header);
+    if (header.form === "jws" && header.plain && hmacKeys) {
+      const key = selected(hmacKeys, header.kid);
+      return deepFreeze(verifyHs256(token, key, nowMs, tolerance));
+    }
+    return verifyWithJose(token, header, selected(ring, header.kid), nowMs);
   }
 
   async function verifyWithJose(

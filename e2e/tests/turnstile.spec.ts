@@ -14,6 +14,10 @@ test("the plain-JS Turnstile page: a fresh token per click, exchanged at /attest
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(PLAIN);
   await expect(page.locator("#turnstile-widget[data-turnstile-widget-id]")).toBeVisible();
+  // The page's own navbar entry names it (it started as a copy of the hCaptcha page).
+  await expect(page.locator("#example-collapse-navbar a").last()).toHaveText(
+    "Approov Turnstile Protected",
+  );
 
   for (let click = 0; click < 2; click++) {
     const attestDone = page.waitForResponse((r) => r.url() === `${urls.attest}/attest`);

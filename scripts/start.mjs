@@ -121,6 +121,7 @@ Shapes web protection demo is running:
   shapes api       http://localhost:${ports.shapes}
   captcha sandbox  http://localhost:${ports.sandbox}
   account data     ${dataDir}
+  metrics portal   \`npx approov metrics\` opens it signed in (http://localhost:${ports.attest}/admin/v1/portal)
 Press Ctrl+C to stop.`);
 }
 

@@ -79,4 +79,25 @@ describe("upstreamRequest on kept-alive connections", () => {
     expect(error).toBeInstanceOf(UpstreamCheckError);
     expect((error as UpstreamCheckError).message).toBe("siteverify unreachable");
   });
+
+  it("an answer cut off mid-body is a coded error, not a short answer", async () => {
+    const server = createServer((socket) => {
+      socket.on("data", () => {
+        socket.write(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"succ',
+        );
+        setTimeout(() => socket.destroy(), 20);
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const { port } = server.address() as { port: number };
+    try {
+      const error = await request(`http://127.0.0.1:${port}/siteverify`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamCheckError);
+      expect((error as UpstreamCheckError).message).toBe("siteverify answer could not be read");
+    } finally {
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  });
 });

@@ -120,8 +120,9 @@ export class AttestMetrics {
     if (rateLimited) {
       for (const code of record.codes) {
         const refused = integrationOfTokenCheckCode(code);
-        if (refused) this.#rateLimited.inc({ integration: refused });
-        if (refused) refusedBy.push(refused);
+        if (!refused) continue;
+        this.#rateLimited.inc({ integration: refused });
+        refusedBy.push(refused);
       }
     }
     const { endpoint, outcome } = record;
